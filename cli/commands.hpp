@@ -1,0 +1,19 @@
+#pragma once
+// The table of subcommands: one file per subcommand, each defining its setup function, which
+// adds the subcommand's options to `app` and sets a callback that runs it.
+
+#include "context.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace vern::cli {
+
+struct CommandSpec {
+    const char* name;
+    const char* description;
+    void (*setup)(CLI::App& app, Context& ctx);
+};
+
+void setup_check(CLI::App& app, Context& ctx);
+
+} // namespace vern::cli

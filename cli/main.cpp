@@ -1,0 +1,71 @@
+// vern: keeps personal-data records within the retention limits of a privacy policy.
+// main() builds the command line from the table of subcommands and maps errors to exit codes.
+
+#include "commands.hpp"
+
+#include "vern/error.hpp"
+
+#include <fmt/core.h>
+
+#include <iostream>
+
+namespace {
+
+using namespace vern::cli;
+
+const CommandSpec k_commands[] = {
+    {"check", "Validate policy files", setup_check},
+};
+
+void add_global_options(CLI::App& app, Context& ctx) {
+    app.add_option("--store", ctx.opts.store, "The record store (default ./vern.db)")
+        ->envname("VERN_STORE");
+    app.add_option("--policy", ctx.opts.policy,
+                   "A policy file, or a directory of *.toml files; repeatable")
+        ->envname("VERN_POLICY")
+        ->delimiter(':')
+        ->allow_extra_args(false);
+    app.add_option("--now", ctx.opts.now, "Act as if the time were TIME (RFC 3339 or a date)")
+        ->envname("VERN_NOW");
+    app.add_option("--format", ctx.opts.format, "Output format: text or json (some commands: html, csv)");
+    app.add_flag("--json", ctx.opts.json, "Same as --format json");
+    app.add_flag("-q,--quiet", ctx.opts.quiet, "Less output on stderr");
+    app.add_flag("-v,--verbose", ctx.opts.verbose, "More detail on stderr");
+    app.add_flag("--no-progress", ctx.opts.no_progress, "Never draw a progress bar");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Context ctx;
+    CLI::App app{"vern: keep personal data within the retention limits your privacy policy promises",
+                 "vern"};
+    app.fallthrough(); // global options may also follow the subcommand
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "vern 0.1.0");
+    add_global_options(app, ctx);
+    for (const auto& cmd : k_commands) {
+        CLI::App* sub = app.add_subcommand(cmd.name, cmd.description);
+        cmd.setup(*sub, ctx);
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        fmt::print(stderr, "vern: usage error: {}\nRun 'vern --help' for usage.\n", e.what());
+        return vern::exit_status(vern::Code::usage);
+    } catch (const vern::Error& e) {
+        fmt::print(stderr, "vern: error: {}\n", e.what());
+        return vern::exit_status(e.code());
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "vern: error: {}\n", e.what());
+        return vern::exit_status(vern::Code::io);
+    }
+    return ctx.exit_code;
+}

@@ -1,0 +1,175 @@
+#pragma once
+// The policy: categories of personal data and the retention rules that keep them (SPEC section 3),
+// loaded from one TOML file or a directory of *.toml files, with gcc-style diagnostics.
+//
+// NOTE: the TOML keys are a format users rely on (man vern-policy(5)). Add keys; never rename or
+// change the meaning of existing ones.
+
+#include "vern/time.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vern {
+
+// A position in a policy file, for diagnostics. line/column are 1-based; 0 when unknown.
+struct SourcePos {
+    std::string file;
+    int line = 0;
+    int column = 0;
+};
+
+enum class Severity { warning, error };
+
+// One problem found in a policy: printed as "FILE:LINE:COL: error: MESSAGE".
+struct Diagnostic {
+    SourcePos pos;
+    Severity severity = Severity::error;
+    std::string message;
+};
+
+enum class LegalBasis { consent, contract, legal_obligation, vital_interests, public_task,
+                        legitimate_interests };
+const char* legal_basis_name(LegalBasis b); // "public_task", ...
+
+enum class Role { controller, processor };
+
+struct PolicyInfo {
+    std::string name;
+    std::string controller;
+    std::string contact;
+    std::string timezone;                    // IANA name as written
+    Zone zone = nullptr;                     // resolved time zone
+    std::string language = "nb";             // "nb" | "en"
+    Duration request_deadline{0, 0, 30, "30d"};
+    std::string supervisory_authority;
+    SourcePos pos;
+};
+
+// Which record fields identify a subject, per selector kind (SPEC 3.2).
+struct Identifiers {
+    std::vector<std::string> email;
+    std::vector<std::string> phone;
+    std::vector<std::string> national_id;
+    std::vector<std::string> name;
+};
+
+struct Category {
+    std::string id;
+    std::string title;
+    std::string purpose;
+    LegalBasis legal_basis = LegalBasis::public_task;
+    std::string legal_ref;         // optional
+    std::string consent_purpose;   // set iff legal_basis == consent
+    Role role = Role::controller;
+    std::string controller;        // set iff role == processor
+    std::vector<std::string> recipients;
+    std::string source;
+    bool special = false;          // GDPR art. 9 special category
+    std::optional<std::vector<std::string>> fields; // if set, ingest rejects other fields
+    SourcePos pos;
+};
+
+enum class AnchorKind { created, event, global, last_activity };
+
+// `after = "created" | "event:KIND" | "global:KIND" | "last_activity"`.
+struct Anchor {
+    AnchorKind kind = AnchorKind::created;
+    std::string event_kind; // for event / global
+    std::string text() const; // back to the policy spelling
+};
+
+enum class Action { erase, anonymize }; // erase is `action = "delete"`
+const char* action_name(Action a);      // "delete" | "anonymize"
+
+// One anonymisation method (SPEC 3.4).
+struct AnonMethod {
+    enum class Kind { remove, redact, drop_last, mask_last, truncate_ip, band, year };
+    Kind kind = Kind::remove;
+    int n = 0;        // for drop_last:N, mask_last:N, band:N
+    std::string text; // as written, e.g. "drop_last:4"
+};
+
+struct Rule {
+    std::string id;
+    std::vector<std::string> categories; // resolved category ids; every category for "*"
+    bool all_categories = false;         // category = "*"
+    Anchor after;
+    Duration keep;
+    Round round = Round::none;
+    Action action = Action::erase;
+    std::map<std::string, AnonMethod> fields; // anonymize only: field -> method
+    bool unlink = false;                      // anonymize only
+    std::map<std::string, nlohmann::json> where; // field -> required value (string/number/bool)
+    std::string if_consent;     // empty when absent
+    std::string unless_consent; // empty when absent
+    SourcePos pos;
+
+    bool covers(const std::string& category_id) const;
+};
+
+// A policy test case (SPEC 3.6). Records, events and consents have the shape of ingest lines
+// (SPEC section 4) without "type"; they are kept as JSON and validated when the test runs.
+struct PolicyTest {
+    std::string name;
+    std::vector<Instant> now;            // one purge per instant, in order ("now" may be a list)
+    std::vector<nlohmann::json> records; // {"id","subject","category","created","fields"}
+    std::vector<nlohmann::json> events;  // {"subject"|"record"|"scope":"global","kind","at"}
+    std::vector<nlohmann::json> consents;// {"subject","purpose","given"|"withdrawn"}
+    std::vector<nlohmann::json> holds;   // {"subject"} | {"category"}
+    std::vector<std::string> expect_deleted;
+    std::vector<std::string> expect_kept;      // present, no anonymize rule applied
+    std::map<std::string, nlohmann::json> expect_anonymized; // id -> exact fields afterwards
+    std::vector<std::string> expect_unlinked;  // detached from their subject
+    SourcePos pos;
+};
+
+struct Policy {
+    PolicyInfo info;
+    Identifiers identifiers;
+    std::vector<Category> categories;
+    std::vector<Rule> rules;
+    std::vector<PolicyTest> tests;
+    std::vector<std::string> files; // the files read, in order
+    std::string digest;             // hex SHA-256 over the files (sorted paths and contents)
+
+    const Category* find_category(const std::string& id) const;
+};
+
+struct PolicyLoad {
+    Policy policy;
+    std::vector<Diagnostic> diagnostics; // errors and warnings, in file/line order
+    bool has_errors() const;
+    bool has_warnings() const;
+};
+
+// Loads a policy from files and/or directories (a directory contributes its *.toml files, sorted
+// by name). Never throws for problems in the policy text: they become diagnostics. Throws
+// vern::Error(no_input) if a path does not exist, (permission) if unreadable.
+PolicyLoad load_policy(const std::vector<std::string>& paths);
+
+// Loads and requires a valid policy: throws vern::Error(data) listing the diagnostics
+// ("FILE:LINE:COL: error: ...") if there is any error. For commands other than `check`.
+Policy load_valid_policy(const std::vector<std::string>& paths);
+
+// "FILE:LINE:COL: error: MESSAGE"
+std::string format_diagnostic(const Diagnostic& d);
+
+// Retention changes between two versions of a policy, for `vern check --baseline`.
+struct PolicyChange {
+    enum class Kind { category_added, category_removed, rule_added, rule_removed, longer, shorter,
+                      changed };
+    Kind kind;
+    std::string category; // category id concerned
+    std::string rule;      // rule id concerned (empty for category changes)
+    std::string before;    // e.g. "delete 30d after created"
+    std::string after;
+};
+const char* change_kind_name(PolicyChange::Kind k); // "longer", "category_added", ...
+std::vector<PolicyChange> compare_policies(const Policy& old_policy, const Policy& new_policy);
+
+} // namespace vern
