@@ -1,0 +1,367 @@
+#pragma once
+// The record store: subjects, records, events, consents, holds, requests, erased-subject
+// pseudonyms, the audit log and store metadata (SPEC sections 1, 4-7).
+//
+// `Store` is an abstract interface; open_store() picks the backend from the path (an SQLite file
+// today; a "postgresql://" URL can be added later without touching the engine or the CLI).
+// Everything the engine and the rights commands need goes through this header.
+//
+// Conventions:
+//  - Times are Instants (UTC seconds). The store keeps them as integer Unix seconds.
+//  - RowId is the store's internal key of a subject or record (stable while the row exists);
+//    the external keys are a subject's `ref` and a record's `id`.
+//  - Every method throws vern::Error: Code::io for database failures (the message names the store
+//    path), Code::locked when a write lock cannot be had within the lock timeout.
+//  - Methods that change anything REQUIRE an open WriteTransaction on this store; methods that only
+//    read may run outside a transaction or inside a ReadTransaction (a consistent snapshot).
+//  - A Store is not thread-safe: one thread uses it at a time.
+//
+// NOTE: the on-disk schema is a documented format that other programs may write to
+// (man vern-store(5)). Add tables, columns and migrations; never rename, remove or change the
+// meaning of existing ones, and never change how pseudonyms or audit hashes are computed.
+
+#include "vern/audit.hpp"
+#include "vern/policy.hpp"
+#include "vern/time.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vern {
+
+using RowId = std::int64_t;
+
+// The schema version this build writes. NOTE: persisted in the store's `meta` table; bump it by
+// exactly one with every migration (lib/src/store/sqlite_schema.cpp).
+inline constexpr int k_schema_version = 1;
+
+struct StoreOptions {
+    bool create = false;     // create the store if it does not exist (only `vern init`)
+    bool read_only = false;  // open without write access; WriteTransaction then throws Error(io)
+    int lock_timeout = 30;   // seconds a WriteTransaction waits for another writer; 0: fail at once
+};
+
+// What open_store() found and did: for `vern init` and for warnings the CLI prints.
+struct OpenReport {
+    bool created = false;     // the store file was created by this open
+    int schema_before = 0;    // schema version found (0 when created)
+    int schema_version = 0;   // schema version now
+    std::vector<std::string> warnings; // e.g. "store 'x' is readable by group/others (mode 0644); run chmod 600 x"
+};
+
+// ---- plain data ------------------------------------------------------------------------------
+
+struct Subject {
+    RowId rowid = 0;
+    std::string ref;
+    Instant created{}; // when the store first saw it
+};
+
+// A record as given to upsert_record (an ingest line or a policy test).
+struct NewRecord {
+    std::string id;       // external id; REQUIRES non-empty (ingest generates one if absent)
+    std::string subject;  // subject ref; REQUIRES non-empty; created if new
+    std::string category;
+    Instant created{};
+    nlohmann::json fields = nlohmann::json::object(); // REQUIRES an object of strings/numbers/bools
+};
+
+// A stored record.
+struct StoredRecord {
+    RowId rowid = 0;
+    std::string id;
+    RowId subject_rowid = 0;  // 0 when unlinked
+    std::string subject;      // ref; empty when unlinked
+    std::string category;
+    Instant created{};
+    std::string fields_json;  // the fields object as stored (compact JSON text)
+    std::vector<std::string> applied_rules; // anonymize rule ids already applied, sorted
+    bool unlinked = false;
+
+    nlohmann::json fields() const; // parses fields_json
+};
+
+enum class UpsertOutcome {
+    inserted,          // a new record
+    replaced,          // the record with that id existed (same subject) and was replaced
+    subject_conflict,  // the id belongs to another subject: nothing changed
+    unlinked_conflict, // the id belongs to an anonymised, unlinked record: nothing changed
+};
+
+struct UpsertResult {
+    UpsertOutcome outcome = UpsertOutcome::inserted;
+    RowId rowid = 0;          // the record's rowid (0 on conflict)
+    RowId subject_rowid = 0;
+    bool subject_created = false;
+    std::string existing_subject; // on subject_conflict: the ref the id belongs to
+};
+
+// A change to a stored record made by an anonymize rule.
+struct RecordUpdate {
+    RowId rowid = 0;
+    std::string fields_json;                // new fields (compact JSON object)
+    std::vector<std::string> applied_rules; // the complete new set
+    bool unlink = false;                    // detach from the subject (irreversible)
+};
+
+enum class EventScope { subject, record, global };
+const char* event_scope_name(EventScope s); // "subject" | "record" | "global"
+
+struct Event {
+    EventScope scope = EventScope::subject;
+    RowId subject_rowid = 0; // for scope subject
+    RowId record_rowid = 0;  // for scope record
+    std::string kind;
+    Instant at{};
+};
+
+// One change of a subject's consent to a purpose (given or withdrawn at a time). The history is
+// kept; a consent is active at `now` iff the latest change at or before `now` is a giving (a
+// withdrawal and a giving at the same instant: the withdrawal wins).
+struct ConsentChange {
+    std::string purpose;
+    bool given = true;
+    Instant at{};
+};
+
+struct Hold {
+    std::int64_t id = 0;
+    RowId subject_rowid = 0;     // 0 for a category hold
+    std::string subject;         // ref; empty for a category hold
+    std::string category;        // empty for a subject hold
+    std::string reason;
+    Instant placed{};
+    std::optional<Instant> released;
+    bool active_at(Instant now) const { return placed <= now && (!released || *released > now); }
+};
+
+struct Request {
+    std::int64_t id = 0;
+    std::string kind;            // access | erasure | rectification | restriction | objection | portability
+    RowId subject_rowid = 0;     // 0 once the subject was removed
+    std::string subject;         // ref; empty once the subject was removed
+    std::string subject_pseudonym;
+    Instant received{};
+    Instant due{};
+    std::optional<Instant> extended_due; // after `request extend`
+    std::string extension_reason;
+    std::optional<Instant> closed;
+    Instant effective_due() const { return extended_due ? *extended_due : due; }
+};
+
+// Selector kinds of SPEC section 2 that go through the identifier index.
+enum class IdentifierKind { email, phone, national_id, name };
+const char* identifier_kind_name(IdentifierKind k); // "email" | "phone" | "national_id" | "name"
+
+// The normal form under which identifier values are indexed and looked up: email lower-cased and
+// trimmed; phone with spaces, dashes, dots and parentheses removed and a leading +47/0047 dropped;
+// national_id with spaces removed; name trimmed, inner whitespace collapsed, case-folded (ASCII
+// and Latin-1 letters such as Æ Ø Å). Pure function; no validation (rights code checks fnr digits).
+std::string normalize_identifier(IdentifierKind kind, std::string_view value);
+
+// ---- streaming reads for the engine ----------------------------------------------------------
+
+// What scan_records() reads and computes. Everything is judged at `now`: events and consent
+// changes after `now` are ignored.
+struct RecordScan {
+    Instant now{};
+    std::vector<std::string> categories;   // empty: every category
+    std::optional<RowId> subject_rowid;    // only this subject's records (explain/access/erase)
+    std::optional<std::string> record_id;  // only this record (explain --record)
+    std::vector<std::string> event_kinds;  // kinds for which latest_event is filled
+    bool last_activity = false;            // fill last_activity
+    std::vector<std::string> consent_purposes; // purposes for which consents is filled
+    std::size_t batch_size = 10000;
+    RowId after_rowid = 0;                 // resume after this rowid
+};
+
+struct ScannedRecord {
+    StoredRecord record;
+    // kind -> latest record event of the record or subject event of its subject, at or before now
+    // (only kinds listed in RecordScan::event_kinds; absent when there is none).
+    std::map<std::string, Instant> latest_event;
+    // max(created, every record event and subject event at or before now); set iff requested.
+    std::optional<Instant> last_activity;
+    bool held = false;                 // an active hold (subject or category) covers it at now
+    std::map<std::string, bool> consents; // purpose -> active at now (RecordScan::consent_purposes)
+};
+
+// Called with each batch in rowid order; return false to stop. The batch is fully read before the
+// call and no statement is left open, so the callback may change the store (e.g. delete the batch
+// inside a WriteTransaction).
+using BatchCallback = std::function<bool(std::span<const ScannedRecord> batch)>;
+
+// ---- the store -------------------------------------------------------------------------------
+
+class Store {
+  public:
+    virtual ~Store() = default;
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
+
+    // Where the store is ("vern.db", ":memory:"), for messages.
+    virtual const std::string& path() const = 0;
+    virtual const OpenReport& open_report() const = 0;
+    virtual int schema_version() const = 0;
+
+    // -- transactions (use WriteTransaction / ReadTransaction rather than these) --
+    // begin_write: takes the single write lock, waiting up to lock_timeout seconds; throws
+    // Error(locked, "the store 'x' is locked by another vern run (waited N s); try again later").
+    virtual void begin_write() = 0;
+    virtual void begin_read() = 0;  // a consistent read snapshot
+    virtual void commit() = 0;
+    virtual void rollback() noexcept = 0;
+    virtual bool in_transaction() const = 0;
+
+    // -- subjects --
+    virtual std::optional<Subject> find_subject(std::string_view ref) = 0;
+    virtual std::optional<Subject> find_subject(RowId rowid) = 0;
+    // Returns the subject, creating it if new (second = true). REQUIRES a write transaction.
+    virtual std::pair<Subject, bool> ensure_subject(std::string_view ref, Instant now) = 0;
+    // Subjects whose indexed identifier `kind` equals normalize_identifier(kind, value).
+    virtual std::vector<Subject> find_subjects_by_identifier(IdentifierKind kind,
+                                                             std::string_view value) = 0;
+    // Removes a subject with its events, consents, holds and identifier rows; open requests keep
+    // the pseudonym only. REQUIRES a write transaction and that the subject has no records left.
+    virtual void delete_subject(RowId subject_rowid) = 0;
+    // Among `candidates`, removes the subjects left without records, except those with an open
+    // request or a hold active at `now`. Returns the removed subjects (for audit pseudonyms).
+    virtual std::vector<Subject> delete_orphan_subjects(std::span<const RowId> candidates,
+                                                        Instant now) = 0;
+    virtual std::int64_t count_subjects() = 0;
+
+    // -- records --
+    // The fields named in `ids` are indexed as identifiers by upsert_record/update_records from
+    // now on (the policy's [identifiers]). Call once after opening; default: nothing indexed.
+    virtual void set_identifier_fields(const Identifiers& ids) = 0;
+    // Inserts or replaces (same id, same subject) a record; a replaced record keeps its rowid and
+    // record events, and its applied rules are cleared. On conflict nothing changes.
+    // REQUIRES a write transaction.
+    virtual UpsertResult upsert_record(const NewRecord& record, Instant now) = 0;
+    virtual std::optional<StoredRecord> find_record(std::string_view id) = 0;
+    virtual std::optional<RowId> find_record_rowid(std::string_view id) = 0;
+    // Deletes records (their record events and identifier rows go with them). Returns the number
+    // deleted; unknown rowids are ignored. REQUIRES a write transaction.
+    virtual std::int64_t delete_records(std::span<const RowId> rowids) = 0;
+    // Applies anonymisations. REQUIRES a write transaction.
+    virtual void update_records(std::span<const RecordUpdate> updates) = 0;
+    virtual std::int64_t count_records() = 0;
+    virtual std::map<std::string, std::int64_t> count_records_by_category() = 0;
+
+    // Streams records in rowid order in batches (see RecordScan, ScannedRecord). Set-oriented: a
+    // fixed number of queries per batch, never one per record.
+    virtual void scan_records(const RecordScan& scan, const BatchCallback& on_batch) = 0;
+    // kind -> latest global event at or before now.
+    virtual std::map<std::string, Instant> latest_global_events(Instant now) = 0;
+
+    // -- events and consents --
+    // Stores an event unless an identical one (scope, subject/record, kind, at) exists. Returns
+    // true if it was new. REQUIRES a write transaction.
+    virtual bool add_event(const Event& event) = 0;
+    // Events of a subject (subject events and record events of its records), ordered by time.
+    virtual std::vector<Event> subject_events(RowId subject_rowid) = 0;
+    // Stores a consent change unless identical. Returns true if it was new.
+    // REQUIRES a write transaction.
+    virtual bool add_consent(RowId subject_rowid, const ConsentChange& change) = 0;
+    virtual std::vector<ConsentChange> consent_history(RowId subject_rowid) = 0; // by time
+    virtual bool consent_active(RowId subject_rowid, std::string_view purpose, Instant now) = 0;
+    // True if the subject has a withdrawal of `purpose` at or before `now` and no giving after it.
+    virtual bool consent_withdrawn(RowId subject_rowid, std::string_view purpose, Instant now) = 0;
+
+    // -- holds --
+    // REQUIRES a write transaction; hold.id is assigned and returned.
+    virtual std::int64_t place_hold(const Hold& hold) = 0;
+    // Sets the release time; throws Error(no_input) for an unknown or already released id.
+    virtual void release_hold(std::int64_t id, Instant at) = 0;
+    virtual std::vector<Hold> list_holds() = 0; // every hold, by id
+
+    // -- requests --
+    virtual std::int64_t open_request(const Request& request) = 0; // returns the new id
+    virtual std::optional<Request> find_request(std::int64_t id) = 0;
+    // Writes extended_due, extension_reason and closed of an existing request.
+    virtual void update_request(const Request& request) = 0;
+    virtual std::vector<Request> list_requests() = 0; // every request, by id
+
+    // -- erased subjects --
+    // The keyed pseudonym of a subject ref: hex HMAC-SHA-256 with the store's secret key.
+    // NOTE: persisted (erased table, audit log); never change how it is computed.
+    virtual std::string pseudonym(std::string_view ref) const = 0;
+    virtual void add_erased(std::string_view pseudonym, Instant at) = 0;
+    virtual bool is_erased(std::string_view pseudonym) = 0;
+
+    // -- audit log (see audit.hpp) --
+    // Appends one hash-chained entry and returns its sequence number.
+    // REQUIRES a write transaction (the same as the change it records).
+    virtual std::int64_t append_audit(const AuditEntry& entry) = 0;
+    // Every entry with seq > after_seq, in order; return false from the callback to stop.
+    virtual void read_audit(std::int64_t after_seq,
+                            const std::function<bool(const StoredAuditEntry&)>& on_entry) = 0;
+
+    // -- maintenance --
+    // Checkpoints the WAL and truncates it to zero bytes (after big deletions).
+    // REQUIRES no open transaction.
+    virtual void checkpoint() = 0;
+    // Rebuilds the file so it shrinks (VACUUM). REQUIRES no open transaction.
+    virtual void vacuum() = 0;
+
+  protected:
+    Store() = default;
+};
+
+// Opens the store at `path` (an SQLite file, or ":memory:" for an empty in-memory store, always
+// created). Errors:
+//   missing and !create: Error(no_input, "store 'x' does not exist; run 'vern init --store x' first")
+//   not readable/writable: Error(permission, ...)
+//   a schema older than k_schema_version without create: Error(data, "... run 'vern init' to
+//     upgrade it"); with create it is migrated step by step; newer than this build: Error(data)
+//   not a vern store / corrupt / other: Error(io, ...) naming the path.
+// A new file is created with mode 0600 before any data is written. A store readable by group or
+// others yields a warning in open_report().warnings.
+std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& options = {});
+
+// A scoped write transaction (BEGIN IMMEDIATE on SQLite): commits on commit(), rolls back when
+// destroyed uncommitted (e.g. by an exception).
+class WriteTransaction {
+  public:
+    explicit WriteTransaction(Store& store) : m_store(store) { m_store.begin_write(); }
+    ~WriteTransaction() {
+        if (m_open) m_store.rollback();
+    }
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+    void commit() {
+        m_store.commit();
+        m_open = false;
+    }
+    void rollback() noexcept {
+        if (m_open) m_store.rollback();
+        m_open = false;
+    }
+
+  private:
+    Store& m_store;
+    bool m_open = true;
+};
+
+// A scoped read snapshot: every read inside sees the same state of the store.
+class ReadTransaction {
+  public:
+    explicit ReadTransaction(Store& store) : m_store(store) { m_store.begin_read(); }
+    ~ReadTransaction() { m_store.rollback(); }
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+  private:
+    Store& m_store;
+};
+
+} // namespace vern
