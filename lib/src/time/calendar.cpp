@@ -13,6 +13,11 @@ Instant resolve_local(date::local_seconds local, Zone zone) {
 }
 
 Instant add_calendar(Instant anchor, const Duration& keep, Zone zone) {
+    if (keep.years == 0 && keep.months == 0 && keep.days == 0) {
+        // "0d" means "due at the anchor": an anchor in the second pass of a fold must not move
+        // back to the earlier instant of the same wall time.
+        return anchor;
+    }
     const date::local_seconds local = zone->to_local(anchor);
     const date::local_days day = date::floor<date::days>(local);
     const std::chrono::seconds time_of_day = local - day;

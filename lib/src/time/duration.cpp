@@ -29,7 +29,8 @@ bool take_number(std::string_view& rest, std::int64_t& n) {
         return false;
     }
     if (len > 9) {
-        n = INT64_MAX; // far beyond k_max_days in any unit; rejected as too long
+        n = 1'000'000'000; // beyond k_max_days in any unit, so rejected as too long, yet no
+                           // overflow
     } else {
         std::from_chars(rest.data(), rest.data() + len, n);
     }
@@ -47,7 +48,7 @@ bool parse_short(std::string_view text, std::int64_t& y, std::int64_t& m, std::i
     if (rest == "d") {
         d = n;
     } else if (rest == "w") {
-        d = n == INT64_MAX ? n : n * 7;
+        d = n * 7;
     } else if (rest == "mo") {
         m = n;
     } else if (rest == "y") {
@@ -76,12 +77,19 @@ bool parse_iso(std::string_view text, std::int64_t& y, std::int64_t& m, std::int
         rest.remove_prefix(1);
         next_unit = unit + 1;
         any = true;
-        const bool huge = n == INT64_MAX;
         switch (units[unit]) {
-        case 'Y': y = n; break;
-        case 'M': m = n; break;
-        case 'W': d = huge ? n : d + n * 7; break;
-        case 'D': d = huge || d == INT64_MAX ? INT64_MAX : d + n; break;
+        case 'Y':
+            y = n;
+            break;
+        case 'M':
+            m = n;
+            break;
+        case 'W':
+            d += n * 7;
+            break;
+        case 'D':
+            d += n;
+            break;
         }
     }
     return any;

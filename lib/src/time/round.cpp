@@ -7,8 +7,8 @@
 namespace vern {
 
 Expected<Round> parse_round(std::string_view text) {
-    for (Round r : {Round::end_of_day, Round::end_of_week, Round::end_of_month,
-                    Round::end_of_year}) {
+    for (Round r :
+         {Round::end_of_day, Round::end_of_week, Round::end_of_month, Round::end_of_year}) {
         if (text == round_name(r)) {
             return r;
         }
@@ -20,11 +20,16 @@ Expected<Round> parse_round(std::string_view text) {
 
 const char* round_name(Round r) {
     switch (r) {
-    case Round::none: return "none";
-    case Round::end_of_day: return "end_of_day";
-    case Round::end_of_week: return "end_of_week";
-    case Round::end_of_month: return "end_of_month";
-    case Round::end_of_year: return "end_of_year";
+    case Round::none:
+        return "none";
+    case Round::end_of_day:
+        return "end_of_day";
+    case Round::end_of_week:
+        return "end_of_week";
+    case Round::end_of_month:
+        return "end_of_month";
+    case Round::end_of_year:
+        return "end_of_year";
     }
     return "none";
 }

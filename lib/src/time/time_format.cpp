@@ -13,8 +13,7 @@ Expected<Instant> time_error(std::string_view text, std::string_view why) {
 }
 
 Expected<Instant> syntax_error(std::string_view text) {
-    return time_error(text,
-                      "expected RFC 3339 (2026-01-05T10:00:00+01:00) or a date (2026-01-05)");
+    return time_error(text, "expected RFC 3339 (2026-01-05T10:00:00+01:00) or a date (2026-01-05)");
 }
 
 // Reads exactly `n` decimal digits at `pos`.
@@ -82,8 +81,8 @@ Expected<Instant> parse_time(std::string_view text, Zone zone) {
                 return syntax_error(text);
             }
             if (oh > 23 || om > 59) {
-                return time_error(text, fmt::format("offset {} is out of range",
-                                                    text.substr(pos, 6)));
+                return time_error(text,
+                                  fmt::format("offset {} is out of range", text.substr(pos, 6)));
             }
             offset = sign * (std::chrono::hours{oh} + std::chrono::minutes{om});
             pos += 6;
@@ -101,8 +100,7 @@ Expected<Instant> parse_time(std::string_view text, Zone zone) {
         return time_error(text, fmt::format("month {} is out of range", mo));
     }
     if (!ymd.ok()) {
-        return time_error(text,
-                          fmt::format("day {} is out of range for {:04}-{:02}", d, y, mo));
+        return time_error(text, fmt::format("day {} is out of range for {:04}-{:02}", d, y, mo));
     }
     if (h > 23) {
         return time_error(text, fmt::format("hour {} is out of range", h));
@@ -123,7 +121,9 @@ Expected<Instant> parse_time(std::string_view text, Zone zone) {
     return Instant{local - offset};
 }
 
-std::string format_utc(Instant t) { return date::format("%FT%TZ", t); }
+std::string format_utc(Instant t) {
+    return date::format("%FT%TZ", t);
+}
 
 std::string format_local(Instant t, Zone zone) {
     return date::format("%F %T %Z", date::zoned_time<std::chrono::seconds>{zone, t});

@@ -12,8 +12,8 @@ Expected<Zone> find_zone(std::string_view name) {
         return date::locate_zone(name);
     } catch (const std::runtime_error&) {
         // date reports an unknown name and an unreadable database the same way.
-        return Expected<Zone>::failure(fmt::format(
-            "unknown time zone \"{}\": expected an IANA name like Europe/Oslo", name));
+        return Expected<Zone>::failure(
+            fmt::format("unknown time zone \"{}\": expected an IANA name like Europe/Oslo", name));
     }
 }
 
