@@ -156,9 +156,14 @@ TEST_CASE("time::find_zone") {
     REQUIRE_FALSE(typo.ok());
     CHECK(typo.error() == "unknown time zone \"Europe/Olso\": expected an IANA name like "
                           "Europe/Oslo");
-    const Expected<Zone> empty = find_zone("");
-    REQUIRE_FALSE(empty.ok());
-    CHECK(empty.error() == "unknown time zone \"\": expected an IANA name like Europe/Oslo");
+    for (const char* bad :
+         {"", "Europe", "europe/oslo", "Europe/Oslo/", "../../etc/passwd", "localtime", "+01:00"}) {
+        CAPTURE(bad);
+        const Expected<Zone> z = find_zone(bad);
+        REQUIRE_FALSE(z.ok());
+        CHECK(z.error() == "unknown time zone \"" + std::string(bad) +
+                               "\": expected an IANA name like Europe/Oslo");
+    }
 }
 
 TEST_CASE("time::parse_time accepts RFC 3339 and bare dates") {
@@ -382,6 +387,21 @@ TEST_CASE("time::round_up when local midnight falls in a DST gap") {
           "2018-11-04 01:00:00 -02");
     // The next Monday is a normal midnight again.
     CHECK(format_utc(round_up(saturday, Round::end_of_week, sao_paulo)) == "2018-11-05T02:00:00Z");
+}
+
+TEST_CASE("time: a whole day in a gap (Pacific/Apia skipped 30 December 2011)") {
+    // Samoa moved from -10 to +14 at the end of 29 December 2011: 30 December never happened.
+    const Zone apia = zone("Pacific/Apia");
+    const Instant anchor = at("2011-12-29T10:00:00-10:00");
+    CHECK(format_local(add_calendar(anchor, duration("1d"), apia), apia) ==
+          "2011-12-31 10:00:00 +14");
+    CHECK(format_utc(add_calendar(anchor, duration("1d"), apia)) == "2011-12-30T20:00:00Z");
+    CHECK(format_utc(round_up(anchor, Round::end_of_day, apia)) == "2011-12-30T10:00:00Z");
+    CHECK(format_local(round_up(anchor, Round::end_of_day, apia), apia) ==
+          "2011-12-31 00:00:00 +14");
+    const Expected<Instant> missing_day = parse_time("2011-12-30", apia);
+    REQUIRE(missing_day.ok());
+    CHECK(format_utc(*missing_day) == "2011-12-30T10:00:00Z");
 }
 
 TEST_CASE("time::due_time combines add_calendar and round_up") {
