@@ -29,8 +29,8 @@ bool take_number(std::string_view& rest, std::int64_t& n) {
         return false;
     }
     if (len > 9) {
-        n = 1'000'000'000; // beyond k_max_days in any unit, so rejected as too long, yet no
-                           // overflow
+        // Beyond k_max_days in any unit, so rejected as too long, and no overflow on the way.
+        n = 1'000'000'000;
     } else {
         std::from_chars(rest.data(), rest.data() + len, n);
     }
@@ -124,6 +124,7 @@ Expected<Duration> parse_duration(std::string_view text) {
     }
     const double approx = static_cast<double>(y) * k_days_per_year +
                           static_cast<double>(m) * k_days_per_month + static_cast<double>(d);
+    // A day of slack so that "1000y" and "12000mo" pass despite rounding in the factors.
     if (approx > k_max_days + 1) {
         return Expected<Duration>::failure(
             fmt::format("invalid duration \"{}\": longer than 1000 years", text));
