@@ -1,0 +1,91 @@
+// [policy] (SPEC 3.1) and [identifiers] (SPEC 3.2).
+
+#include "parser.hpp"
+
+#include <fmt/format.h>
+
+namespace vern::policy_detail {
+namespace {
+
+// A month as GDPR art. 12(3) counts it, with half a day of slack for "30d" and "1mo".
+constexpr double k_one_month_days = 31.0;
+
+// Suggests the closest IANA zone name for a misspelt time zone.
+std::string suggest_zone(const std::string& name) {
+    std::vector<std::string> names;
+    try {
+        for (const auto& z : date::get_tzdb().zones) {
+            names.push_back(z.name());
+        }
+    } catch (const std::exception&) {
+        return {};
+    }
+    return did_you_mean(name, names);
+}
+
+} // namespace
+
+void parse_policy_info(const toml::table& table, const std::string& file, LoadState& state) {
+    TableReader r(table, file, "[policy]",
+                  {"name", "controller", "contact", "timezone", "language", "request_deadline",
+                   "supervisory_authority"},
+                  state.reporter);
+    PolicyInfo& info = state.policy.info;
+    info.pos = r.pos();
+    info.name = r.string("name", true).value_or("");
+    info.controller = r.string("controller", true).value_or("");
+    info.contact = r.string("contact", true).value_or("");
+    if (auto tz = r.string("timezone", true)) {
+        info.timezone = *tz;
+        if (auto zone = find_zone(*tz)) {
+            info.zone = *zone;
+        } else {
+            state.reporter.error(r.pos("timezone"), zone.error() + suggest_zone(*tz));
+        }
+    }
+    if (auto lang = r.string("language")) {
+        if (*lang == "nb" || *lang == "en") {
+            info.language = *lang;
+        } else {
+            state.reporter.error(r.pos("language"),
+                                 fmt::format("invalid language '{}': expected nb or en", *lang));
+        }
+    }
+    if (auto deadline = r.string("request_deadline")) {
+        auto d = parse_duration(*deadline);
+        if (!d) {
+            state.reporter.error(r.pos("request_deadline"), d.error());
+        } else if (d->approx_days() <= 0) {
+            state.reporter.error(r.pos("request_deadline"),
+                                 "request_deadline must be longer than 0 days");
+        } else {
+            info.request_deadline = *d;
+            if (d->approx_days() > k_one_month_days) {
+                state.reporter.warning(
+                    r.pos("request_deadline"),
+                    fmt::format("request_deadline {} is longer than the one month of GDPR art. "
+                                "12(3); extensions are given per request",
+                                *deadline));
+            }
+        }
+    }
+    if (auto authority = r.string("supervisory_authority")) {
+        info.supervisory_authority = *authority;
+    } else if (!r.has("supervisory_authority")) {
+        state.reporter.warning(r.pos(), "[policy] has no supervisory_authority: access reports "
+                                        "cannot say where to complain (GDPR art. 15(1)(f))");
+    }
+}
+
+void parse_identifiers(const toml::table& table, const std::string& file, LoadState& state) {
+    TableReader r(table, file, "[identifiers]", {"email", "phone", "national_id", "name"},
+                  state.reporter);
+    state.identifiers_pos = r.pos();
+    Identifiers& ids = state.policy.identifiers;
+    ids.email = r.string_array("email").value_or(std::vector<std::string>{});
+    ids.phone = r.string_array("phone").value_or(std::vector<std::string>{});
+    ids.national_id = r.string_array("national_id").value_or(std::vector<std::string>{});
+    ids.name = r.string_array("name").value_or(std::vector<std::string>{});
+}
+
+} // namespace vern::policy_detail
