@@ -64,81 +64,109 @@ std::vector<PolicyChange> baseline_changes(const CheckOptions& opts, const Polic
     return compare_policies(old.policy, load.policy);
 }
 
-void print_json_result(const CheckOptions& opts, const PolicyLoad& load, bool valid,
-                       const std::vector<PolicyChange>& changes) {
+struct Checked {
+    std::string label; // the policy as given
+    PolicyLoad load;
+    std::vector<PolicyChange> changes;
+};
+
+void print_json_result(const CheckOptions& opts, const std::vector<Checked>& checked,
+                       bool valid) {
     nlohmann::json diags = nlohmann::json::array();
-    for (const auto& d : load.diagnostics) {
-        diags.push_back({{"file", d.pos.file},
-                         {"line", d.pos.line},
-                         {"column", d.pos.column},
-                         {"severity", d.severity == Severity::error ? "error" : "warning"},
-                         {"message", d.message}});
+    nlohmann::json changes = nlohmann::json::array();
+    for (const auto& c : checked) {
+        for (const auto& d : c.load.diagnostics) {
+            diags.push_back({{"file", d.pos.file},
+                             {"line", d.pos.line},
+                             {"column", d.pos.column},
+                             {"severity", d.severity == Severity::error ? "error" : "warning"},
+                             {"message", d.message}});
+        }
+        for (const auto& ch : c.changes) {
+            changes.push_back({{"kind", change_kind_name(ch.kind)},
+                               {"category", ch.category},
+                               {"rule", ch.rule},
+                               {"before", ch.before},
+                               {"after", ch.after}});
+        }
     }
     nlohmann::json doc = {{"valid", valid}, {"diagnostics", diags}};
     if (!opts.baseline.empty()) {
-        nlohmann::json list = nlohmann::json::array();
-        for (const auto& c : changes) {
-            list.push_back({{"kind", change_kind_name(c.kind)},
-                            {"category", c.category},
-                            {"rule", c.rule},
-                            {"before", c.before},
-                            {"after", c.after}});
-        }
-        doc["changes"] = list;
+        doc["changes"] = changes;
     }
     print_json(doc);
 }
 
-void print_text_result(const CheckOptions& opts, const PolicyLoad& load, bool valid,
-                       const std::vector<PolicyChange>& changes) {
+void print_text_result(const CheckOptions& opts, const Checked& c) {
     std::size_t errors = 0;
-    for (const auto& d : load.diagnostics) {
+    for (const auto& d : c.load.diagnostics) {
         fmt::print(stderr, "{}\n", format_diagnostic(d));
         errors += d.severity == Severity::error ? 1 : 0;
     }
-    const std::size_t warnings = load.diagnostics.size() - errors;
-    const Policy& p = load.policy;
-    const std::string label = join(opts.paths);
-    if (valid) {
-        fmt::print("{}: ok ({}, {}, {}{})\n", label,
+    const std::size_t warnings = c.load.diagnostics.size() - errors;
+    const Policy& p = c.load.policy;
+    const std::string with_warnings =
+        warnings ? ", " + count(warnings, "warning", "warnings") : std::string();
+    if (errors == 0) {
+        fmt::print("{}: ok ({}, {}, {}{})\n", c.label,
                    count(p.categories.size(), "category", "categories"),
                    count(p.rules.size(), "rule", "rules"), count(p.tests.size(), "test", "tests"),
-                   warnings ? ", " + count(warnings, "warning", "warnings") : "");
+                   with_warnings);
     } else {
-        fmt::print("{}: invalid ({}{})\n", label, count(errors, "error", "errors"),
-                   warnings ? ", " + count(warnings, "warning", "warnings") : "");
+        fmt::print("{}: invalid ({}{})\n", c.label, count(errors, "error", "errors"),
+                   with_warnings);
     }
-    if (!opts.baseline.empty() && !load.has_errors()) {
-        if (changes.empty()) {
+    if (!opts.baseline.empty() && errors == 0) {
+        if (c.changes.empty()) {
             fmt::print("no retention changes against {}\n", opts.baseline);
         }
-        for (const auto& c : changes) {
-            fmt::print("{}\n", change_text(c));
+        for (const auto& ch : c.changes) {
+            fmt::print("{}\n", change_text(ch));
         }
     }
 }
 
-void run_check(Context& ctx, CheckOptions opts) {
-    const std::string format = ctx.format();
-    if (opts.paths.empty()) {
-        opts.paths = ctx.opts.policy;
-    }
-    if (opts.paths.empty()) {
-        throw Error(Code::usage, "no policy given: pass POLICY paths, or --policy PATH, or set "
-                                 "VERN_POLICY");
-    }
-    PolicyLoad load = load_policy(opts.paths);
+Checked check_one(const CheckOptions& opts, const std::vector<std::string>& paths) {
+    Checked c{join(paths), load_policy(paths), {}};
     if (opts.strict) {
-        for (auto& d : load.diagnostics) {
+        for (auto& d : c.load.diagnostics) {
             d.severity = Severity::error;
         }
     }
-    const bool valid = !load.has_errors();
-    const std::vector<PolicyChange> changes = baseline_changes(opts, load);
+    c.changes = baseline_changes(opts, c.load);
+    return c;
+}
+
+// Each POLICY argument is a policy of its own (a file, or a directory whose files together form
+// one); without arguments, the --policy paths together form one.
+void run_check(Context& ctx, const CheckOptions& opts) {
+    const std::string format = ctx.format();
+    std::vector<std::vector<std::string>> policies;
+    for (const auto& path : opts.paths) {
+        policies.push_back({path});
+    }
+    if (policies.empty() && !ctx.opts.policy.empty()) {
+        policies.push_back(ctx.opts.policy);
+    }
+    if (policies.empty()) {
+        throw Error(Code::usage, "no policy given: pass POLICY paths, or --policy PATH, or set "
+                                 "VERN_POLICY");
+    }
+    if (!opts.baseline.empty() && policies.size() > 1) {
+        throw Error(Code::usage, "--baseline compares one policy: give only one POLICY");
+    }
+    std::vector<Checked> checked;
+    bool valid = true;
+    for (const auto& paths : policies) {
+        checked.push_back(check_one(opts, paths));
+        valid = valid && !checked.back().load.has_errors();
+    }
     if (format == "json") {
-        print_json_result(opts, load, valid, changes);
+        print_json_result(opts, checked, valid);
     } else {
-        print_text_result(opts, load, valid, changes);
+        for (const auto& c : checked) {
+            print_text_result(opts, c);
+        }
     }
     ctx.exit_code = valid ? 0 : exit_status(Code::problem);
 }

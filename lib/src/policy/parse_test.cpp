@@ -176,8 +176,11 @@ class TestParser {
 
     std::vector<std::string> ids(TableReader& r, const char* key) {
         auto list = r.string_array(key).value_or(std::vector<std::string>{});
-        for (const auto& id : list) {
-            check_id(r.pos(key), key, id);
+        if (!list.empty()) {
+            const toml::array& arr = *r.node(key)->as_array();
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                check_id(r.pos(arr[i]), key, list[i]);
+            }
         }
         return list;
     }
@@ -194,9 +197,9 @@ class TestParser {
         const toml::table* t = r.table("expect");
         if (!t) {
             if (!r.has("expect")) {
-                m_state.reporter.warning(r.pos(), fmt::format("test '{}' has no [test.expect]: it "
-                                                              "checks nothing",
-                                                              m_test.name));
+                m_state.reporter.warning(r.pos(), fmt::format("{} has no [test.expect]: it checks "
+                                                              "nothing",
+                                                              r.context()));
             }
             return;
         }
@@ -229,15 +232,12 @@ class TestParser {
                 m_test.expect_anonymized.emplace(record_id, std::move(obj));
             }
         }
-        std::set<std::string> seen;
-        for (const auto& id : m_test.expect_deleted) {
-            seen.insert(id);
-        }
-        for (const auto& id : m_test.expect_kept) {
-            if (seen.count(id)) {
-                m_state.reporter.error(e.pos("kept"),
+        std::set<std::string> deleted(m_test.expect_deleted.begin(), m_test.expect_deleted.end());
+        for (std::size_t i = 0; i < m_test.expect_kept.size(); ++i) {
+            if (deleted.count(m_test.expect_kept[i])) {
+                m_state.reporter.error(e.pos((*e.node("kept")->as_array())[i]),
                                        fmt::format("record '{}' is expected both deleted and kept",
-                                                   id));
+                                                   m_test.expect_kept[i]));
             }
         }
     }

@@ -44,24 +44,28 @@ std::string type_name(const toml::node& node) {
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
+    // Optimal string alignment: insertions, deletions, substitutions and transpositions of
+    // neighbours ("phnoe" -> "phone" is one edit), each costing 1.
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) {
+        d[i][0] = i;
+    }
     for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
+        d[0][j] = j;
     }
     for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
             const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-            diagonal = up;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
         }
     }
-    return row[b.size()];
+    return d[a.size()][b.size()];
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
     // A typo is a few edits, relative to the length of the word: 1 for short words, up to 3.
     const std::size_t limit = std::clamp<std::size_t>(word.size() / 3, 1, 3);
     const std::string* best = nullptr;
@@ -73,7 +77,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
             best_distance = d;
         }
     }
-    return best ? fmt::format("; did you mean '{}'?", *best) : std::string();
+    return best ? *best : std::string();
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+    const std::string best = closest(word, candidates);
+    return best.empty() ? best : fmt::format("; did you mean '{}'?", best);
 }
 
 std::string scalar_text(const toml::node& node) {
@@ -100,6 +109,7 @@ TableReader::TableReader(const toml::table& table, std::string file, std::string
         m_reporter.error(pos_of(m_file, key.source()),
                          fmt::format("unknown key '{}' in {}{}", key.str(), m_context,
                                      did_you_mean(key.str(), allowed)));
+        m_suggested.push_back(closest(key.str(), allowed));
     }
 }
 
@@ -113,7 +123,10 @@ SourcePos TableReader::pos(std::string_view key) const {
 }
 
 void TableReader::require(std::string_view key) {
-    if (!has(key)) {
+    // A misspelt key was reported already, with this one as the suggestion.
+    const bool suggested =
+        std::find(m_suggested.begin(), m_suggested.end(), key) != m_suggested.end();
+    if (!has(key) && !suggested) {
         m_reporter.error(pos(), fmt::format("missing required key '{}' in {}", key, m_context));
     }
 }

@@ -31,9 +31,10 @@ SourcePos pos_of(const std::string& file, const toml::source_region& region);
 // "integer", "string", "array", ...: for "must be a string, not an integer".
 std::string type_name(const toml::node& node);
 
-// Levenshtein distance, and "; did you mean 'x'?" for the closest candidate when it is close
-// enough to be a plausible typo ("" otherwise).
+// Edit distance, the closest candidate when it is close enough to be a plausible typo ("" if
+// none), and "; did you mean 'x'?" for it ("" if none).
 std::size_t edit_distance(std::string_view a, std::string_view b);
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
 // Renders a scalar TOML value (string, number, boolean, date, time, date-time) as text; TOML
@@ -77,6 +78,7 @@ class TableReader {
     std::string m_file;
     std::string m_context;
     Reporter& m_reporter;
+    std::vector<std::string> m_suggested; // suggestions made for unknown keys
 };
 
 } // namespace vern::policy_detail
