@@ -1,0 +1,135 @@
+// open_store(): picks the backend, checks the file (existence, permissions, mode), creates or
+// migrates the schema, and applies the connection settings every vern run relies on.
+
+#include "sqlite_store.hpp"
+
+#include "vern/error.hpp"
+
+#include <sodium.h>
+
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace vern {
+namespace {
+
+bool is_memory(const std::string& path) { return path == ":memory:"; }
+
+// Creates the file with mode 0600 before SQLite writes anything to it.
+// Returns true if it was created now.
+bool create_private_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST) return false;
+        Code code = (errno == EACCES || errno == EPERM || errno == EROFS) ? Code::permission
+                    : errno == ENOENT                                   ? Code::no_input
+                                                                        : Code::io;
+        throw Error(code, fmt::format("cannot create store '{}': {}", path, std::strerror(errno)));
+    }
+    ::fchmod(fd, 0600); // in case of an unusual umask-independent ACL default
+    ::close(fd);
+    return true;
+}
+
+// Checks an existing file: readable (and writable unless read-only), a regular file. Returns a
+// warning if group or others may read or write it.
+std::optional<std::string> check_file(const std::string& path, bool read_only) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT) {
+            throw Error(Code::no_input, fmt::format("store '{}' does not exist; run 'vern init "
+                                                    "--store {}' first", path, path));
+        }
+        throw Error(errno == EACCES ? Code::permission : Code::io,
+                    fmt::format("cannot access store '{}': {}", path, std::strerror(errno)));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        throw Error(Code::io, fmt::format("store '{}' is not a regular file", path));
+    }
+    if (::access(path.c_str(), R_OK) != 0) {
+        throw Error(Code::permission, fmt::format("store '{}' is not readable by this user: {}",
+                                                  path, std::strerror(errno)));
+    }
+    if (!read_only && ::access(path.c_str(), W_OK) != 0) {
+        throw Error(Code::permission, fmt::format("store '{}' is not writable by this user: {}",
+                                                  path, std::strerror(errno)));
+    }
+    if ((st.st_mode & 077) != 0) {
+        return fmt::format("store '{}' is accessible by group or others (mode {:04o}); it holds "
+                           "personal data: run 'chmod 600 {}'", path, st.st_mode & 07777, path);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& options) {
+    if (path.rfind("postgresql://", 0) == 0 || path.rfind("postgres://", 0) == 0) {
+        throw Error(Code::usage, fmt::format("store '{}': the PostgreSQL backend is not available "
+                                             "in this build", path));
+    }
+    if (sodium_init() < 0) throw Error(Code::io, "cannot initialise libsodium");
+    if (options.create && options.read_only) {
+        throw Error(Code::usage, "a store cannot be created read-only");
+    }
+
+    OpenReport report;
+    bool memory = is_memory(path);
+    if (!memory) {
+        if (options.create) report.created = create_private_file(path);
+        if (auto warning = check_file(path, options.read_only)) report.warnings.push_back(*warning);
+    } else {
+        report.created = true;
+    }
+
+    try {
+        int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+        auto db = std::make_unique<SQLite::Database>(path, flags,
+                                                     std::max(0, options.lock_timeout) * 1000);
+        db->exec("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
+                 "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
+        if (!options.read_only && !memory) db->exec("PRAGMA journal_mode = WAL");
+
+        int version = store::read_schema_version(*db, path);
+        report.schema_before = version;
+        if (version == 0 && !options.create) {
+            throw Error(Code::io, fmt::format("store '{}' is empty (no schema); run 'vern init "
+                                              "--store {}' first", path, path));
+        }
+        if (version > k_schema_version) {
+            throw Error(Code::data, fmt::format("store '{}' has schema version {}, newer than this "
+                                                "vern understands ({}); upgrade vern", path,
+                                                version, k_schema_version));
+        }
+        if (version < k_schema_version) {
+            if (!options.create) {
+                throw Error(Code::data, fmt::format("store '{}' has schema version {} and needs "
+                                                    "version {}; run 'vern init --store {}' to "
+                                                    "upgrade it", path, version, k_schema_version,
+                                                    path));
+            }
+            SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+            if (version == 0) {
+                store::create_schema(*db, std::chrono::time_point_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now()));
+            } else {
+                store::migrate(*db, version);
+            }
+            tx.commit();
+        }
+        report.schema_version = k_schema_version;
+        if (version == 0) report.created = true;
+        return std::make_unique<store::SqliteStore>(path, std::move(db), options, std::move(report));
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        store::throw_sqlite_error(path, e);
+    }
+}
+
+} // namespace vern

@@ -1,0 +1,206 @@
+// SqliteStore: records (upsert, lookup, batched deletion and anonymisation) and the identifier
+// rows maintained with them.
+
+#include "sqlite_store.hpp"
+
+#include <fmt/core.h>
+
+namespace vern::store {
+
+StoredRecord SqliteStore::read_record_row(SQLite::Statement& s) const {
+    StoredRecord r;
+    r.rowid = s.getColumn(0).getInt64();
+    r.id = s.getColumn(1).getString();
+    r.subject_rowid = s.getColumn(2).isNull() ? 0 : s.getColumn(2).getInt64();
+    r.subject = s.getColumn(3).isNull() ? std::string() : s.getColumn(3).getString();
+    r.category = s.getColumn(4).getString();
+    r.created = from_db(s.getColumn(5).getInt64());
+    r.fields_json = s.getColumn(6).getString();
+    r.applied_rules = rules_from_json(s.getColumn(7).getString());
+    r.unlinked = s.getColumn(8).getInt() != 0;
+    return r;
+}
+
+void SqliteStore::index_identifiers(RowId rowid, const nlohmann::json& fields) {
+    const std::pair<IdentifierKind, const std::vector<std::string>*> kinds[] = {
+        {IdentifierKind::email, &m_identifiers.email},
+        {IdentifierKind::phone, &m_identifiers.phone},
+        {IdentifierKind::national_id, &m_identifiers.national_id},
+        {IdentifierKind::name, &m_identifiers.name},
+    };
+    for (const auto& [kind, names] : kinds) {
+        for (const std::string& name : *names) {
+            auto it = fields.find(name);
+            if (it == fields.end()) continue;
+            std::string value;
+            if (it->is_string()) {
+                value = it->get_ref<const std::string&>();
+            } else if (it->is_number_integer()) {
+                value = it->dump();
+            } else {
+                continue;
+            }
+            std::string normal = normalize_identifier(kind, value);
+            if (normal.empty()) continue;
+            auto s = stmt("INSERT INTO identifiers(rid, kind, value) VALUES (?, ?, ?)");
+            s->bind(1, rowid);
+            s->bindNoCopy(2, identifier_kind_name(kind));
+            s->bindNoCopy(3, normal);
+            s->exec();
+        }
+    }
+}
+
+UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
+    require_write("upsert_record");
+    UpsertResult result;
+    try {
+        std::optional<Subject> subject = find_subject(record.subject);
+        auto existing = stmt("SELECT r.rid, r.sid, r.unlinked, s.ref FROM records r "
+                             "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.id = ?");
+        existing->bindNoCopy(1, record.id);
+        std::string fields = record.fields.dump();
+        if (existing->executeStep()) {
+            RowId rid = existing->getColumn(0).getInt64();
+            if (existing->getColumn(2).getInt() != 0) {
+                result.outcome = UpsertOutcome::unlinked_conflict;
+                return result;
+            }
+            RowId sid = existing->getColumn(1).getInt64();
+            if (!subject || subject->rowid != sid) {
+                result.outcome = UpsertOutcome::subject_conflict;
+                result.existing_subject = existing->getColumn(3).getString();
+                return result;
+            }
+            auto u = stmt("UPDATE records SET category = ?, created = ?, fields = ?, "
+                          "applied = '[]', ingested = ? WHERE rid = ?");
+            u->bindNoCopy(1, record.category);
+            u->bind(2, to_db(record.created));
+            u->bindNoCopy(3, fields);
+            u->bind(4, to_db(now));
+            u->bind(5, rid);
+            u->exec();
+            auto d = stmt("DELETE FROM identifiers WHERE rid = ?");
+            d->bind(1, rid);
+            d->exec();
+            result.outcome = UpsertOutcome::replaced;
+            result.rowid = rid;
+            result.subject_rowid = sid;
+        } else {
+            if (!subject) {
+                subject = ensure_subject(record.subject, now).first;
+                result.subject_created = true;
+            }
+            auto i = stmt("INSERT INTO records(id, sid, category, created, fields, ingested) "
+                          "VALUES (?, ?, ?, ?, ?, ?)");
+            i->bindNoCopy(1, record.id);
+            i->bind(2, subject->rowid);
+            i->bindNoCopy(3, record.category);
+            i->bind(4, to_db(record.created));
+            i->bindNoCopy(5, fields);
+            i->bind(6, to_db(now));
+            i->exec();
+            result.outcome = UpsertOutcome::inserted;
+            result.rowid = m_db->getLastInsertRowid();
+            result.subject_rowid = subject->rowid;
+        }
+        index_identifiers(result.rowid, record.fields);
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+    return result;
+}
+
+std::optional<StoredRecord> SqliteStore::find_record(std::string_view id) {
+    try {
+        auto s = stmt("SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, r.fields, "
+                      "r.applied, r.unlinked FROM records r LEFT JOIN subjects s ON s.sid = r.sid "
+                      "WHERE r.id = ?");
+        s->bindNoCopy(1, id.data(), static_cast<int>(id.size()));
+        if (!s->executeStep()) return std::nullopt;
+        return read_record_row(*s);
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+std::optional<RowId> SqliteStore::find_record_rowid(std::string_view id) {
+    try {
+        auto s = stmt("SELECT rid FROM records WHERE id = ?");
+        s->bindNoCopy(1, id.data(), static_cast<int>(id.size()));
+        if (!s->executeStep()) return std::nullopt;
+        return s->getColumn(0).getInt64();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+std::int64_t SqliteStore::delete_records(std::span<const RowId> rowids) {
+    require_write("delete_records");
+    std::int64_t deleted = 0;
+    try {
+        // Record events and identifier rows go by ON DELETE CASCADE.
+        auto s = stmt("DELETE FROM records WHERE rid = ?");
+        for (RowId rid : rowids) {
+            s->reset();
+            s->bind(1, rid);
+            deleted += s->exec();
+        }
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+    return deleted;
+}
+
+void SqliteStore::update_records(std::span<const RecordUpdate> updates) {
+    require_write("update_records");
+    try {
+        for (const RecordUpdate& u : updates) {
+            {
+                auto s = stmt("UPDATE records SET fields = ?, applied = ?, "
+                              "sid = CASE WHEN ? THEN NULL ELSE sid END, "
+                              "unlinked = CASE WHEN ? THEN 1 ELSE unlinked END WHERE rid = ?");
+                s->bindNoCopy(1, u.fields_json);
+                s->bind(2, rules_to_json(u.applied_rules));
+                s->bind(3, u.unlink ? 1 : 0);
+                s->bind(4, u.unlink ? 1 : 0);
+                s->bind(5, u.rowid);
+                s->exec();
+            }
+            auto d = stmt("DELETE FROM identifiers WHERE rid = ?");
+            d->bind(1, u.rowid);
+            d->exec();
+            auto unlinked = stmt("SELECT unlinked FROM records WHERE rid = ?");
+            unlinked->bind(1, u.rowid);
+            if (unlinked->executeStep() && unlinked->getColumn(0).getInt() == 0) {
+                unlinked->reset();
+                index_identifiers(u.rowid, nlohmann::json::parse(u.fields_json));
+            }
+        }
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+std::int64_t SqliteStore::count_records() {
+    try {
+        auto s = stmt("SELECT count(*) FROM records");
+        s->executeStep();
+        return s->getColumn(0).getInt64();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+std::map<std::string, std::int64_t> SqliteStore::count_records_by_category() {
+    std::map<std::string, std::int64_t> out;
+    try {
+        auto s = stmt("SELECT category, count(*) FROM records GROUP BY category");
+        while (s->executeStep()) out[s->getColumn(0).getString()] = s->getColumn(1).getInt64();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+    return out;
+}
+
+} // namespace vern::store

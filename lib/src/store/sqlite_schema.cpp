@@ -1,0 +1,183 @@
+// The SQLite schema of the store and its forward migrations.
+//
+// NOTE: this is the persistent format documented in man vern-store(5); other programs may write
+// to it. Never rename, drop or change the meaning of a table or column. A change is a new
+// migration function migrate_N_to_N+1 appended to k_migrations, and k_schema_version + 1.
+
+#include "sqlite_store.hpp"
+
+#include <sodium.h>
+
+#include <fmt/core.h>
+
+namespace vern::store {
+namespace {
+
+// Schema version 1. Times are integer Unix seconds (UTC).
+constexpr const char* k_schema_v1 = R"sql(
+CREATE TABLE meta(
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE subjects(
+    sid     INTEGER PRIMARY KEY,
+    ref     TEXT NOT NULL UNIQUE,
+    created INTEGER NOT NULL
+);
+
+CREATE TABLE records(
+    rid      INTEGER PRIMARY KEY,
+    id       TEXT NOT NULL UNIQUE,
+    sid      INTEGER REFERENCES subjects(sid),
+    category TEXT NOT NULL,
+    created  INTEGER NOT NULL,
+    fields   TEXT NOT NULL DEFAULT '{}',
+    applied  TEXT NOT NULL DEFAULT '[]',
+    unlinked INTEGER NOT NULL DEFAULT 0 CHECK (unlinked IN (0, 1)),
+    ingested INTEGER NOT NULL,
+    CHECK ((sid IS NULL) = (unlinked = 1))
+);
+CREATE INDEX records_category_created ON records(category, created);
+CREATE INDEX records_subject ON records(sid);
+
+CREATE TABLE events(
+    eid   INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL CHECK (scope IN ('subject', 'record', 'global')),
+    sid   INTEGER REFERENCES subjects(sid) ON DELETE CASCADE,
+    rid   INTEGER REFERENCES records(rid) ON DELETE CASCADE,
+    kind  TEXT NOT NULL,
+    at    INTEGER NOT NULL,
+    CHECK ((scope = 'subject' AND sid IS NOT NULL AND rid IS NULL)
+        OR (scope = 'record' AND rid IS NOT NULL AND sid IS NULL)
+        OR (scope = 'global' AND sid IS NULL AND rid IS NULL))
+);
+CREATE UNIQUE INDEX events_identity ON events(scope, ifnull(sid, 0), ifnull(rid, 0), kind, at);
+CREATE INDEX events_subject ON events(sid, kind, at);
+CREATE INDEX events_record ON events(rid, kind, at);
+CREATE INDEX events_global ON events(scope, kind, at);
+
+CREATE TABLE consents(
+    cid     INTEGER PRIMARY KEY,
+    sid     INTEGER NOT NULL REFERENCES subjects(sid) ON DELETE CASCADE,
+    purpose TEXT NOT NULL,
+    given   INTEGER NOT NULL CHECK (given IN (0, 1)),
+    at      INTEGER NOT NULL,
+    UNIQUE (sid, purpose, at, given)
+);
+
+CREATE TABLE holds(
+    hid      INTEGER PRIMARY KEY,
+    sid      INTEGER REFERENCES subjects(sid) ON DELETE CASCADE,
+    category TEXT,
+    reason   TEXT NOT NULL,
+    placed   INTEGER NOT NULL,
+    released INTEGER,
+    CHECK ((sid IS NULL) <> (category IS NULL))
+);
+CREATE INDEX holds_subject ON holds(sid);
+
+CREATE TABLE requests(
+    qid              INTEGER PRIMARY KEY,
+    kind             TEXT NOT NULL,
+    sid              INTEGER REFERENCES subjects(sid) ON DELETE SET NULL,
+    pseudonym        TEXT NOT NULL,
+    received         INTEGER NOT NULL,
+    due              INTEGER NOT NULL,
+    extended_due     INTEGER,
+    extension_reason TEXT NOT NULL DEFAULT '',
+    closed           INTEGER
+);
+CREATE INDEX requests_subject ON requests(sid);
+
+CREATE TABLE erased(
+    pseudonym TEXT PRIMARY KEY,
+    at        INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE identifiers(
+    rid   INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,
+    kind  TEXT NOT NULL CHECK (kind IN ('email', 'phone', 'national_id', 'name')),
+    value TEXT NOT NULL
+);
+CREATE INDEX identifiers_value ON identifiers(kind, value);
+CREATE INDEX identifiers_record ON identifiers(rid);
+
+CREATE TABLE audit(
+    seq           INTEGER PRIMARY KEY,
+    at            INTEGER NOT NULL,
+    user          TEXT NOT NULL,
+    command       TEXT NOT NULL,
+    action        TEXT NOT NULL,
+    rule          TEXT NOT NULL DEFAULT '',
+    category      TEXT NOT NULL DEFAULT '',
+    count         INTEGER NOT NULL DEFAULT 0,
+    policy_digest TEXT NOT NULL DEFAULT '',
+    subject       TEXT NOT NULL DEFAULT '',
+    prev_hash     TEXT NOT NULL,
+    hash          TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+// A migration from version N to N+1 runs inside the caller's transaction.
+using Migration = void (*)(SQLite::Database& db);
+
+// k_migrations[i] migrates from version i+1 to i+2. Empty while the schema is at version 1.
+constexpr Migration k_migrations[] = {nullptr};
+
+void set_meta(SQLite::Database& db, const char* key, const std::string& value) {
+    SQLite::Statement s(db, "INSERT INTO meta(key, value) VALUES (?, ?) "
+                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    s.bind(1, key);
+    s.bind(2, value);
+    s.exec();
+}
+
+} // namespace
+
+int read_schema_version(SQLite::Database& db, const std::string& path) {
+    SQLite::Statement tables(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'");
+    tables.executeStep();
+    if (tables.getColumn(0).getInt64() == 0) return 0;
+    if (!db.tableExists("meta")) {
+        throw Error(Code::io, fmt::format("'{}' is an SQLite database but not a vern store "
+                                          "(it has no meta table)", path));
+    }
+    SQLite::Statement s(db, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!s.executeStep()) {
+        throw Error(Code::io, fmt::format("store '{}' has no schema version in its meta table", path));
+    }
+    std::string v = s.getColumn(0).getString();
+    try {
+        return std::stoi(v);
+    } catch (const std::exception&) {
+        throw Error(Code::io, fmt::format("store '{}' has an invalid schema version \"{}\"", path, v));
+    }
+}
+
+void create_schema(SQLite::Database& db, Instant now) {
+    db.exec(k_schema_v1);
+    unsigned char key[32];
+    randombytes_buf(key, sizeof key);
+    char hex[2 * sizeof key + 1];
+    sodium_bin2hex(hex, sizeof hex, key, sizeof key);
+    sodium_memzero(key, sizeof key);
+    set_meta(db, "schema_version", "1");
+    set_meta(db, "secret_key", hex);
+    set_meta(db, "created", std::to_string(to_db(now)));
+    sodium_memzero(hex, sizeof hex);
+    migrate(db, 1);
+}
+
+void migrate(SQLite::Database& db, int from_version) {
+    for (int v = from_version; v < k_schema_version; ++v) {
+        k_migrations[v - 1](db);
+        set_meta(db, "schema_version", std::to_string(v + 1));
+    }
+}
+
+} // namespace vern::store

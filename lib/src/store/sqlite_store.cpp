@@ -1,0 +1,196 @@
+// SqliteStore: the connection, transactions, the statement cache, pseudonyms and maintenance.
+
+#include "sqlite_store.hpp"
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <fmt/core.h>
+
+namespace vern::store {
+
+[[noreturn]] void throw_sqlite_error(const std::string& path, const std::exception& e) {
+    if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) {
+        int code = se->getErrorCode();
+        if (code == SQLITE_PERM || code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
+            code == SQLITE_AUTH) {
+            throw Error(Code::permission, fmt::format("store '{}': {}", path, e.what()));
+        }
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+            throw Error(Code::locked, fmt::format("the store '{}' is locked by another vern run; "
+                                                  "try again later ({})", path, e.what()));
+        }
+        if (code == SQLITE_NOTADB) {
+            throw Error(Code::io, fmt::format("'{}' is not a vern store (not an SQLite database)",
+                                              path));
+        }
+    }
+    throw Error(Code::io, fmt::format("store '{}': {}", path, e.what()));
+}
+
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db,
+                         const StoreOptions& options, OpenReport report)
+    : m_path(std::move(path)), m_db(std::move(db)), m_options(options),
+      m_report(std::move(report)) {
+    try {
+        SQLite::Statement s(*m_db, "SELECT value FROM meta WHERE key = 'secret_key'");
+        if (!s.executeStep()) {
+            throw Error(Code::io, fmt::format("store '{}' has no secret key in its meta table",
+                                              m_path));
+        }
+        std::string hex = s.getColumn(0).getString();
+        m_secret.resize(hex.size() / 2);
+        size_t len = 0;
+        if (hex.size() != 64 ||
+            sodium_hex2bin(reinterpret_cast<unsigned char*>(m_secret.data()), m_secret.size(),
+                           hex.data(), hex.size(), nullptr, &len, nullptr) != 0 ||
+            len != 32) {
+            throw Error(Code::io, fmt::format("store '{}' has an invalid secret key", m_path));
+        }
+        sodium_memzero(hex.data(), hex.size());
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw_sqlite_error(m_path, e);
+    }
+}
+
+void SqliteStore::fail(const std::exception& e) const {
+    if (const auto* ve = dynamic_cast<const Error*>(&e)) throw *ve;
+    throw_sqlite_error(m_path, e);
+}
+
+void SqliteStore::require_write(const char* what) const {
+    if (!m_writing) {
+        throw Error(Code::io, fmt::format("internal error: {} outside a write transaction", what));
+    }
+}
+
+StatementLease SqliteStore::stmt(const char* sql) {
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        it = m_statements.emplace(sql, std::make_unique<SQLite::Statement>(*m_db, sql)).first;
+    } else {
+        it->second->tryReset();
+        it->second->clearBindings();
+    }
+    return StatementLease(*it->second);
+}
+
+void SqliteStore::begin_write() {
+    if (m_options.read_only) {
+        throw Error(Code::io, fmt::format("store '{}' was opened read-only", m_path));
+    }
+    if (m_in_transaction) throw Error(Code::io, "internal error: nested transaction");
+    int rc = sqlite3_exec(m_db->getHandle(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        throw Error(Code::locked,
+                    fmt::format("the store '{}' is locked by another vern run (waited {} s); try "
+                                "again later", m_path, m_options.lock_timeout));
+    }
+    if (rc != SQLITE_OK) {
+        throw Error(rc == SQLITE_READONLY ? Code::permission : Code::io,
+                    fmt::format("store '{}': cannot start a transaction: {}", m_path,
+                                sqlite3_errmsg(m_db->getHandle())));
+    }
+    m_in_transaction = true;
+    m_writing = true;
+}
+
+void SqliteStore::begin_read() {
+    if (m_in_transaction) throw Error(Code::io, "internal error: nested transaction");
+    try {
+        m_db->exec("BEGIN DEFERRED");
+        // Take the snapshot now rather than at the first read.
+        m_db->execAndGet("SELECT count(*) FROM meta");
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+    m_in_transaction = true;
+    m_writing = false;
+}
+
+void SqliteStore::commit() {
+    if (!m_in_transaction) throw Error(Code::io, "internal error: commit without a transaction");
+    try {
+        m_db->exec("COMMIT");
+    } catch (const std::exception& e) {
+        rollback();
+        fail(e);
+    }
+    m_in_transaction = false;
+    m_writing = false;
+}
+
+void SqliteStore::rollback() noexcept {
+    if (!m_in_transaction) return;
+    for (auto& [sql, s] : m_statements) s->tryReset();
+    m_db->tryExec("ROLLBACK");
+    m_in_transaction = false;
+    m_writing = false;
+}
+
+std::string SqliteStore::pseudonym(std::string_view ref) const {
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(m_secret.data()),
+                                m_secret.size());
+    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(ref.data()),
+                                  ref.size());
+    crypto_auth_hmacsha256_final(&st, mac);
+    char hex[2 * sizeof mac + 1];
+    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+    return hex;
+}
+
+void SqliteStore::add_erased(std::string_view pseudonym, Instant at) {
+    require_write("add_erased");
+    try {
+        auto s = stmt("INSERT OR IGNORE INTO erased(pseudonym, at) VALUES (?, ?)");
+        s->bind(1, std::string(pseudonym));
+        s->bind(2, to_db(at));
+        s->exec();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+bool SqliteStore::is_erased(std::string_view pseudonym) {
+    try {
+        auto s = stmt("SELECT 1 FROM erased WHERE pseudonym = ?");
+        s->bind(1, std::string(pseudonym));
+        return s->executeStep();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+void SqliteStore::checkpoint() {
+    if (m_in_transaction) throw Error(Code::io, "internal error: checkpoint inside a transaction");
+    if (m_path == ":memory:" || m_options.read_only) return;
+    int log = 0;
+    int done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(m_db->getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
+                                       &log, &done);
+    if (rc == SQLITE_BUSY) {
+        throw Error(Code::locked, fmt::format("store '{}': cannot checkpoint the WAL while another "
+                                              "vern run reads it; try again later", m_path));
+    }
+    if (rc != SQLITE_OK) {
+        throw Error(Code::io, fmt::format("store '{}': WAL checkpoint failed: {}", m_path,
+                                          sqlite3_errmsg(m_db->getHandle())));
+    }
+}
+
+void SqliteStore::vacuum() {
+    if (m_in_transaction) throw Error(Code::io, "internal error: vacuum inside a transaction");
+    m_statements.clear(); // VACUUM fails while statements are pending
+    try {
+        m_db->exec("VACUUM");
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+    checkpoint();
+}
+
+} // namespace vern::store

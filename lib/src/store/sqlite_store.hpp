@@ -1,0 +1,134 @@
+#pragma once
+// The SQLite backend of vern::Store (SQLiteCpp). One connection per Store; prepared statements
+// are cached by their SQL text and reused. The schema lives in sqlite_schema.cpp and is documented
+// in man vern-store(5).
+
+#include "vern/store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace vern::store {
+
+// A cached statement in use: reset when the lease ends, so no read stays open by accident.
+class StatementLease {
+  public:
+    explicit StatementLease(SQLite::Statement& s) : m_s(s) {}
+    ~StatementLease() { m_s.tryReset(); }
+    StatementLease(const StatementLease&) = delete;
+    StatementLease& operator=(const StatementLease&) = delete;
+    SQLite::Statement* operator->() { return &m_s; }
+    SQLite::Statement& operator*() { return m_s; }
+
+  private:
+    SQLite::Statement& m_s;
+};
+
+class SqliteStore final : public Store {
+  public:
+    // Opens an existing SQLite connection that already has the current schema (open_store()
+    // does the checks and migrations before constructing this).
+    SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db, const StoreOptions& options,
+                OpenReport report);
+
+    const std::string& path() const override { return m_path; }
+    const OpenReport& open_report() const override { return m_report; }
+    int schema_version() const override { return m_report.schema_version; }
+
+    void begin_write() override;
+    void begin_read() override;
+    void commit() override;
+    void rollback() noexcept override;
+    bool in_transaction() const override { return m_in_transaction; }
+
+    std::optional<Subject> find_subject(std::string_view ref) override;
+    std::optional<Subject> find_subject(RowId rowid) override;
+    std::pair<Subject, bool> ensure_subject(std::string_view ref, Instant now) override;
+    std::vector<Subject> find_subjects_by_identifier(IdentifierKind kind,
+                                                     std::string_view value) override;
+    void delete_subject(RowId subject_rowid) override;
+    std::vector<Subject> delete_orphan_subjects(std::span<const RowId> candidates,
+                                                Instant now) override;
+    std::int64_t count_subjects() override;
+
+    void set_identifier_fields(const Identifiers& ids) override { m_identifiers = ids; }
+    UpsertResult upsert_record(const NewRecord& record, Instant now) override;
+    std::optional<StoredRecord> find_record(std::string_view id) override;
+    std::optional<RowId> find_record_rowid(std::string_view id) override;
+    std::int64_t delete_records(std::span<const RowId> rowids) override;
+    void update_records(std::span<const RecordUpdate> updates) override;
+    std::int64_t count_records() override;
+    std::map<std::string, std::int64_t> count_records_by_category() override;
+
+    void scan_records(const RecordScan& scan, const BatchCallback& on_batch) override;
+    std::map<std::string, Instant> latest_global_events(Instant now) override;
+
+    bool add_event(const Event& event) override;
+    std::vector<Event> subject_events(RowId subject_rowid) override;
+    bool add_consent(RowId subject_rowid, const ConsentChange& change) override;
+    std::vector<ConsentChange> consent_history(RowId subject_rowid) override;
+    bool consent_active(RowId subject_rowid, std::string_view purpose, Instant now) override;
+    bool consent_withdrawn(RowId subject_rowid, std::string_view purpose, Instant now) override;
+
+    std::int64_t place_hold(const Hold& hold) override;
+    void release_hold(std::int64_t id, Instant at) override;
+    std::vector<Hold> list_holds() override;
+
+    std::int64_t open_request(const Request& request) override;
+    std::optional<Request> find_request(std::int64_t id) override;
+    void update_request(const Request& request) override;
+    std::vector<Request> list_requests() override;
+
+    std::string pseudonym(std::string_view ref) const override;
+    void add_erased(std::string_view pseudonym, Instant at) override;
+    bool is_erased(std::string_view pseudonym) override;
+
+    std::int64_t append_audit(const AuditEntry& entry) override;
+    void read_audit(std::int64_t after_seq,
+                    const std::function<bool(const StoredAuditEntry&)>& on_entry) override;
+
+    void checkpoint() override;
+    void vacuum() override;
+
+  private:
+    // A cached prepared statement, with bindings cleared, ready to bind. `sql` must be a string
+    // literal (the cache is keyed by its address).
+    StatementLease stmt(const char* sql);
+    // Runs `fn`, turning SQLite exceptions into vern::Error(io) naming the store.
+    [[noreturn]] void fail(const std::exception& e) const;
+    void require_write(const char* what) const;
+    void index_identifiers(RowId rowid, const nlohmann::json& fields);
+    StoredRecord read_record_row(SQLite::Statement& s) const;
+
+    std::string m_path;
+    std::unique_ptr<SQLite::Database> m_db;
+    StoreOptions m_options;
+    OpenReport m_report;
+    std::string m_secret; // the HMAC key (raw bytes)
+    Identifiers m_identifiers;
+    bool m_in_transaction = false;
+    bool m_writing = false;
+    std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
+};
+
+// Wraps an SQLite failure as vern::Error with the store path: io, or permission for
+// SQLITE_PERM / SQLITE_READONLY / SQLITE_CANTOPEN / SQLITE_AUTH.
+[[noreturn]] void throw_sqlite_error(const std::string& path, const std::exception& e);
+
+// Schema (sqlite_schema.cpp).
+int read_schema_version(SQLite::Database& db, const std::string& path); // 0: empty database
+void create_schema(SQLite::Database& db, Instant now);                  // latest version
+void migrate(SQLite::Database& db, int from_version);                   // to k_schema_version
+
+// Times as stored: Unix seconds.
+inline std::int64_t to_db(Instant t) { return t.time_since_epoch().count(); }
+inline Instant from_db(std::int64_t s) { return Instant{std::chrono::seconds{s}}; }
+
+// JSON array text <-> sorted string list (applied rules).
+std::string rules_to_json(const std::vector<std::string>& rules);
+std::vector<std::string> rules_from_json(const std::string& text);
+
+} // namespace vern::store

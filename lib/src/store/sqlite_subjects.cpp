@@ -1,0 +1,129 @@
+// SqliteStore: subjects and the identity lookup.
+
+#include "sqlite_store.hpp"
+
+#include <fmt/core.h>
+
+namespace vern::store {
+namespace {
+
+Subject read_subject(SQLite::Statement& s) {
+    return Subject{s.getColumn(0).getInt64(), s.getColumn(1).getString(),
+                   from_db(s.getColumn(2).getInt64())};
+}
+
+} // namespace
+
+std::optional<Subject> SqliteStore::find_subject(std::string_view ref) {
+    try {
+        auto s = stmt("SELECT sid, ref, created FROM subjects WHERE ref = ?");
+        s->bindNoCopy(1, ref.data(), static_cast<int>(ref.size()));
+        if (!s->executeStep()) return std::nullopt;
+        return read_subject(*s);
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+std::optional<Subject> SqliteStore::find_subject(RowId rowid) {
+    try {
+        auto s = stmt("SELECT sid, ref, created FROM subjects WHERE sid = ?");
+        s->bind(1, rowid);
+        if (!s->executeStep()) return std::nullopt;
+        return read_subject(*s);
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+std::pair<Subject, bool> SqliteStore::ensure_subject(std::string_view ref, Instant now) {
+    require_write("ensure_subject");
+    if (auto found = find_subject(ref)) return {*found, false};
+    try {
+        auto s = stmt("INSERT INTO subjects(ref, created) VALUES (?, ?)");
+        s->bindNoCopy(1, ref.data(), static_cast<int>(ref.size()));
+        s->bind(2, to_db(now));
+        s->exec();
+        return {Subject{m_db->getLastInsertRowid(), std::string(ref), now}, true};
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+std::vector<Subject> SqliteStore::find_subjects_by_identifier(IdentifierKind kind,
+                                                              std::string_view value) {
+    std::string normal = normalize_identifier(kind, value);
+    std::vector<Subject> out;
+    try {
+        auto s = stmt("SELECT DISTINCT s.sid, s.ref, s.created FROM identifiers i "
+                      "JOIN records r ON r.rid = i.rid JOIN subjects s ON s.sid = r.sid "
+                      "WHERE i.kind = ? AND i.value = ? ORDER BY s.ref");
+        s->bind(1, identifier_kind_name(kind));
+        s->bind(2, normal);
+        while (s->executeStep()) out.push_back(read_subject(*s));
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+    return out;
+}
+
+void SqliteStore::delete_subject(RowId subject_rowid) {
+    require_write("delete_subject");
+    try {
+        auto c = stmt("SELECT count(*) FROM records WHERE sid = ?");
+        c->bind(1, subject_rowid);
+        c->executeStep();
+        if (c->getColumn(0).getInt64() != 0) {
+            throw Error(Code::io, fmt::format("internal error: subject {} still has records",
+                                              subject_rowid));
+        }
+        // Requests keep their pseudonym (ON DELETE SET NULL); events, consents, holds cascade.
+        auto s = stmt("DELETE FROM subjects WHERE sid = ?");
+        s->bind(1, subject_rowid);
+        s->exec();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+std::vector<Subject> SqliteStore::delete_orphan_subjects(std::span<const RowId> candidates,
+                                                         Instant now) {
+    require_write("delete_orphan_subjects");
+    std::vector<Subject> removed;
+    try {
+        auto keep = stmt(
+            "SELECT EXISTS(SELECT 1 FROM records WHERE sid = ?1) "
+            "OR EXISTS(SELECT 1 FROM requests WHERE sid = ?1 AND closed IS NULL) "
+            "OR EXISTS(SELECT 1 FROM holds WHERE sid = ?1 AND placed <= ?2 "
+            "          AND (released IS NULL OR released > ?2))");
+        for (RowId sid : candidates) {
+            keep->reset();
+            keep->bind(1, sid);
+            keep->bind(2, to_db(now));
+            keep->executeStep();
+            if (keep->getColumn(0).getInt() != 0) continue;
+            keep->reset();
+            auto subject = find_subject(sid);
+            if (!subject) continue;
+            auto del = stmt("DELETE FROM subjects WHERE sid = ?");
+            del->bind(1, sid);
+            del->exec();
+            removed.push_back(*subject);
+        }
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+    return removed;
+}
+
+std::int64_t SqliteStore::count_subjects() {
+    try {
+        auto s = stmt("SELECT count(*) FROM subjects");
+        s->executeStep();
+        return s->getColumn(0).getInt64();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+} // namespace vern::store
