@@ -115,6 +115,7 @@ void parse_category(const toml::table& table, const std::string& file, LoadState
         }
         auto [it, inserted] = state.category_ids.emplace(c.id, r.pos("id"));
         if (!inserted) {
+            state.duplicate_categories.insert(c.id);
             const SourcePos& first = it->second;
             state.reporter.error(r.pos("id"),
                                  fmt::format("duplicate category id '{}'; first defined at {}:{}:{}",

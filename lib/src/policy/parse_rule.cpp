@@ -69,7 +69,7 @@ void check_declared(const Rule& rule, const std::string& field, const SourcePos&
     }
     for (const auto& id : rule.categories) {
         const Category* c = state.policy.find_category(id);
-        if (!c || !c->fields) {
+        if (!c || !c->fields || state.duplicate_categories.count(id)) {
             continue;
         }
         if (std::find(c->fields->begin(), c->fields->end(), field) == c->fields->end()) {

@@ -96,9 +96,10 @@ class TestParser {
         category(r, true, rec);
         time(r, "created", true, rec);
         rec["fields"] = nlohmann::json::object();
-        const Category* cat = rec.contains("category")
-                                  ? m_state.policy.find_category(rec["category"].get<std::string>())
-                                  : nullptr;
+        const std::string cat_id = rec.value("category", "");
+        const Category* cat = m_state.duplicate_categories.count(cat_id)
+                                  ? nullptr
+                                  : m_state.policy.find_category(cat_id);
         if (const toml::table* fields = r.table("fields")) {
             for (auto&& [key, value] : *fields) {
                 auto v = scalar_json(value);

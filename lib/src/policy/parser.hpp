@@ -5,6 +5,7 @@
 #include "reader.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,7 @@ struct LoadState {
     // categories, kept forever, unused things) would then only add noise.
     bool check_references = true;
     std::map<std::string, SourcePos> category_ids;
+    std::set<std::string> duplicate_categories; // their fields are not checked (which one?)
     std::map<std::string, SourcePos> rule_ids;
     // if_consent / unless_consent purposes as used by rules, with their positions.
     std::vector<std::pair<std::string, SourcePos>> consent_uses;
