@@ -15,5 +15,7 @@ struct CommandSpec {
 };
 
 void setup_check(CLI::App& app, Context& ctx);
+void setup_init(CLI::App& app, Context& ctx);
+void setup_ingest(CLI::App& app, Context& ctx);
 
 } // namespace vern::cli

@@ -14,7 +14,9 @@ namespace {
 using namespace vern::cli;
 
 const CommandSpec k_commands[] = {
+    {"init", "Create the store, or migrate it to the current schema", setup_init},
     {"check", "Validate policy files", setup_check},
+    {"ingest", "Add subjects, records, events and consents from JSON Lines", setup_ingest},
 };
 
 void add_global_options(CLI::App& app, Context& ctx) {
