@@ -1,0 +1,227 @@
+#pragma once
+// Data-subject rights (SPEC section 6): the art. 15 access report, art. 17 erasure and consent
+// withdrawal. Subjects are found with selector.hpp; rights requests are tracked in requests.hpp;
+// the erasure ledger (replay after a restore) is in ledger.hpp.
+//
+// Every function that changes the store runs its changes and their audit entries in ONE
+// WriteTransaction (nothing is half-applied), throws vern::Error and prints nothing.
+// Audit entries (SPEC 7) carry the subject only as Store::pseudonym(ref), never content:
+//   access:   command "access",  action "access",   category C, count = records disclosed in C
+//   erase:    command "erase",   action "erase",    category C, count = records deleted in C
+//             command "erase",   action "erase_subject" when the subject itself was removed
+//   consent:  command "consent", action "give" | "withdraw", rule "consent:PURPOSE"
+//             command "consent", action "delete",  category C, count (records the withdrawal deleted)
+// NOTE: these action names and the "consent:PURPOSE" rule form are read back by the erasure
+// ledger export (ledger.hpp) and by `vern audit report`; never change them.
+
+#include "vern/policy.hpp"
+#include "vern/store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vern {
+
+// The language of the fixed texts of a report.
+enum class Language { nb, en };
+// "nb" | "en"; error: `invalid language "de": expected nb or en`.
+Expected<Language> parse_language(std::string_view text);
+const char* language_name(Language l);
+
+// A retention rule in plain words, e.g. "deleted 30 days after creation" /
+// "slettes 30 dager etter at den ble opprettet"; anonymise rules name their fields and methods,
+// round modes and where/consent conditions are spelled out.
+std::string describe_rule(const Rule& rule, Language lang);
+// "public task or official authority (GDPR art. 6(1)(e))" / "... (personvernforordningen ...)".
+std::string describe_legal_basis(LegalBasis basis, Language lang);
+
+// ---- access (GDPR art. 15, art. 20) ----------------------------------------------------------
+
+struct AccessOptions {
+    Language language = Language::nb;
+    bool include_special = false;         // show the fields of special categories (art. 9)
+    std::optional<std::int64_t> request;  // the request this report answers (closed by record_access)
+};
+
+struct ReportRecord {
+    std::string id;
+    Instant created{};
+    std::optional<Instant> next_due;  // the next scheduled deletion/anonymisation (engine)
+    std::string next_action;          // "delete" | "anonymize" | "" (with next_due)
+    std::string next_rule;            // rule id of next_due
+    nlohmann::json fields = nlohmann::json::object(); // empty object when withheld
+    bool withheld = false;            // special category, shown only with include_special
+    bool held = false;                // under an active legal hold
+};
+
+struct ReportCategory {
+    std::string id;
+    bool known = true;                // false: the category is no longer in the policy
+    std::string title;
+    std::string purpose;
+    LegalBasis legal_basis = LegalBasis::public_task;
+    std::string legal_basis_text;     // describe_legal_basis in the report's language
+    std::string legal_ref;
+    Role role = Role::controller;
+    std::string controller;           // processor categories: whose data it is
+    std::vector<std::string> recipients;
+    std::string source;
+    bool special = false;
+    std::vector<std::string> retention; // describe_rule of every rule covering the category
+    std::vector<ReportRecord> records;
+};
+
+struct ReportEvent {
+    std::string kind;
+    Instant at{};
+    std::string record;               // record id for a record event; empty for a subject event
+};
+
+struct ReportConsent {
+    std::string purpose;
+    bool given = true;
+    Instant at{};
+};
+
+struct ReportRight {
+    std::string key;                  // rectification | erasure | restriction | objection |
+                                      // portability | withdraw_consent | complaint |
+                                      // contact (how to exercise them, and the deadline)
+    std::string text;
+};
+
+struct AccessReport {
+    Language language = Language::nb;
+    Instant generated{};
+    Zone zone = nullptr;
+    std::string policy_name;
+    std::string controller;
+    std::string contact;
+    std::string supervisory_authority;
+    std::string subject;              // the subject's ref
+    std::string pseudonym;            // for the audit log
+    bool include_special = false;
+    bool special_withheld = false;    // some record's fields were left out
+    std::int64_t record_count = 0;
+    std::vector<ReportCategory> categories; // policy order, only those with records
+    std::vector<ReportEvent> events;
+    std::vector<ReportConsent> consents;    // history, by time
+    std::map<std::string, bool> consent_state; // purpose -> active at `generated`
+    std::vector<ReportRight> rights;
+    std::optional<std::int64_t> request;
+};
+
+// Builds the report of one subject at `now` (reads only, one snapshot). With options.request,
+// first checks that the request is open, about this subject and of kind access or portability
+// (else Error(problem)); an unknown id is Error(no_input).
+AccessReport build_access_report(Store& store, const Policy& policy, const Subject& subject,
+                                 Instant now, const AccessOptions& options);
+
+// Audits the disclosure (one "access" entry per category, with its record count; one entry with
+// an empty category when the subject has no records) and closes report.request, in one write
+// transaction. Call it before handing the report out.
+void record_access(Store& store, const Policy& policy, const AccessReport& report, Instant now);
+
+// The three renderings. Text: headed sections for a terminal or a letter. JSON: the art. 20
+// export, schema "vern-access-1" (man vern(1), ACCESS REPORT JSON). HTML: one self-contained page.
+std::string render_access_text(const AccessReport& report);
+nlohmann::json access_report_json(const AccessReport& report);
+std::string render_access_html(const AccessReport& report);
+
+// Escapes & < > " ' for HTML text and attribute values.
+std::string html_escape(std::string_view text);
+
+// ---- erase (GDPR art. 17) --------------------------------------------------------------------
+
+struct EraseOptions {
+    std::vector<std::string> categories;  // only these (each must be a policy category)
+    bool include_processor = false;       // also erase processor categories
+    bool dry_run = false;                 // compute the outcome, change nothing
+    std::optional<std::int64_t> request;  // an open erasure request about this subject: closed
+    std::string command = "erase";        // for the audit log
+};
+
+// NOTE: the names are a format users rely on (erase JSON "outcome").
+enum class EraseOutcome { erased, held, legal_obligation, processor };
+const char* erase_outcome_name(EraseOutcome o); // "erased" | "held" | "legal_obligation" | "processor"
+
+struct ErasureItem {
+    std::string record;
+    std::string category;
+    EraseOutcome outcome = EraseOutcome::erased;
+};
+
+struct ErasureCategory {
+    std::string category;
+    EraseOutcome outcome = EraseOutcome::erased;
+    std::int64_t records = 0;
+    std::string legal_ref;   // legal_obligation
+    std::string controller;  // processor
+};
+
+struct ErasureResult {
+    std::string subject;
+    std::string pseudonym;
+    Instant now{};
+    bool dry_run = false;
+    std::vector<ErasureItem> records;          // every record of the subject considered
+    std::vector<ErasureCategory> categories;   // grouped by (category, outcome), policy order
+    std::int64_t erased = 0;
+    std::int64_t retained = 0;
+    // Nothing was left: the subject (events, consents) was removed and its pseudonym recorded so
+    // that ingest refuses it from now on. Not when anything was retained or an active subject
+    // hold exists.
+    bool subject_removed = false;
+    std::optional<std::int64_t> request_closed;
+};
+
+// Erases one subject's records except those under an active hold, those in legal_obligation
+// categories and (unless include_processor) processor categories. With dry_run nothing changes
+// and no lock is taken. Throws Error(data) for an unknown --category, Error(problem) for a
+// request that is not an open erasure request about this subject.
+ErasureResult erase_subject(Store& store, const Policy& policy, const Subject& subject, Instant now,
+                            const EraseOptions& options);
+
+// ---- consent ---------------------------------------------------------------------------------
+
+// The purposes a policy knows: every consent_purpose, if_consent and unless_consent, sorted.
+std::vector<std::string> consent_purposes(const Policy& policy);
+
+struct ConsentResult {
+    std::string subject;
+    std::string purpose;
+    bool given = true;
+    Instant at{};
+    bool recorded = false;          // false when an identical change was already stored
+    bool subject_created = false;
+    std::map<std::string, std::int64_t> deleted; // category -> records deleted by the withdrawal
+    std::int64_t deleted_total = 0;
+    std::int64_t held = 0;          // consent-based records kept because of an active hold
+};
+
+// Records a consent (the subject is created if new, unless it was erased: Error(data)).
+// Throws Error(data) for a purpose the policy does not know or `at` after `now`.
+ConsentResult give_consent(Store& store, const Policy& policy, const std::string& ref,
+                           const std::string& purpose, Instant at, Instant now);
+
+// Records a withdrawal and, in the same transaction, deletes the subject's records in the
+// categories whose consent_purpose is `purpose` (except held ones). The subject stays, even with
+// no records left, so that its withdrawal keeps ingest from bringing the data back. Unknown
+// subject: Error(problem).
+ConsentResult withdraw_consent(Store& store, const Policy& policy, const std::string& ref,
+                               const std::string& purpose, Instant at, Instant now);
+
+struct ConsentStatus {
+    std::string subject;
+    std::vector<ConsentChange> history;  // by time
+    std::map<std::string, bool> active;  // every purpose in the history -> active at now
+};
+ConsentStatus list_consents(Store& store, const std::string& ref, Instant now);
+
+} // namespace vern

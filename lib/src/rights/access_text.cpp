@@ -1,0 +1,129 @@
+// The access report as plain text: headed sections, for a terminal or for pasting into a letter.
+// Control characters in stored values are shown escaped, so a field cannot drive the terminal.
+
+#include "vern/rights.hpp"
+
+#include "report_texts.hpp"
+
+#include <fmt/core.h>
+#include <fmt/args.h>
+
+namespace vern {
+namespace {
+
+std::string printable(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        auto u = static_cast<unsigned char>(c);
+        if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
+        else out += c;
+    }
+    return out;
+}
+
+std::string value_text(const nlohmann::json& v) {
+    return printable(v.is_string() ? v.get<std::string>() : v.dump());
+}
+
+void heading(std::string& out, const std::string& title, char underline) {
+    out += title + "\n";
+    // The underline counts characters, not bytes (æ, ø, å are two bytes in UTF-8).
+    std::size_t chars = 0;
+    for (unsigned char c : title) chars += (c & 0xC0) != 0x80;
+    out += std::string(chars, underline) + "\n\n";
+}
+
+void line(std::string& out, const std::string& indent, const char* label, const std::string& value) {
+    out += fmt::format("{}{}: {}\n", indent, label, printable(value));
+}
+
+void render_category(std::string& out, const AccessReport& report, const ReportCategory& c,
+                     const rights::ReportTexts& t) {
+    out += fmt::format("{} ({})\n", printable(c.title), c.id);
+    if (!c.known) out += fmt::format("  {}\n", t.unknown_category);
+    if (c.known) {
+        line(out, "  ", t.purpose, c.purpose);
+        line(out, "  ", t.legal_basis, c.legal_basis_text);
+        if (!c.legal_ref.empty()) line(out, "  ", t.legal_ref, c.legal_ref);
+        std::string recipients;
+        for (const auto& r : c.recipients) recipients += (recipients.empty() ? "" : ", ") + r;
+        line(out, "  ", t.recipients, recipients.empty() ? t.none : recipients);
+        if (!c.source.empty()) line(out, "  ", t.source, c.source);
+        for (const auto& words : c.retention) line(out, "  ", t.retention, words);
+    }
+    if (c.role == Role::processor) {
+        out += "  " + fmt::format(fmt::runtime(t.processor), fmt::arg("organisation", report.controller),
+                                  fmt::arg("controller", c.controller)) + "\n";
+    }
+    if (c.special) out += fmt::format("  {}\n", report.include_special ? t.special_shown : t.special);
+    out += fmt::format("  {}:\n", t.records);
+    for (const auto& r : c.records) {
+        out += fmt::format("    {} {}\n", t.record, printable(r.id));
+        line(out, "      ", t.created, format_local(r.created, report.zone));
+        if (r.next_due) {
+            const char* action = r.next_action == "anonymize" ? t.anonymize_action : t.delete_action;
+            line(out, "      ", t.next_due,
+                 fmt::format("{} ({})", format_local(*r.next_due, report.zone), action));
+        } else {
+            line(out, "      ", t.next_due, t.not_scheduled);
+        }
+        if (r.held) out += fmt::format("      {}\n", t.held);
+        if (r.withheld) {
+            out += fmt::format("      {}\n", t.withheld_fields);
+            continue;
+        }
+        for (const auto& [name, value] : r.fields.items()) {
+            out += fmt::format("      {}: {}\n", printable(name), value_text(value));
+        }
+    }
+    out += "\n";
+}
+
+} // namespace
+
+std::string render_access_text(const AccessReport& report) {
+    const auto& t = rights::report_texts(report.language);
+    std::string out;
+    heading(out, t.title, '=');
+    out += fmt::format(fmt::runtime(t.intro), fmt::arg("controller", report.controller),
+                       fmt::arg("subject", printable(report.subject)));
+    out += "\n\n";
+    line(out, "", t.controller, report.controller);
+    line(out, "", t.contact, report.contact);
+    line(out, "", t.subject, report.subject);
+    line(out, "", t.generated, format_local(report.generated, report.zone));
+    out += "\n";
+
+    heading(out, t.data_heading, '-');
+    if (report.categories.empty()) out += fmt::format("{}\n\n", t.no_records);
+    for (const auto& c : report.categories) render_category(out, report, c, t);
+
+    if (!report.events.empty()) {
+        heading(out, t.events_heading, '-');
+        for (const auto& e : report.events) {
+            out += fmt::format("  {}  {}{}\n", format_local(e.at, report.zone), printable(e.kind),
+                               e.record.empty() ? "" : fmt::format(" ({})", printable(e.record)));
+        }
+        out += "\n";
+    }
+
+    heading(out, t.consents_heading, '-');
+    if (report.consents.empty()) out += fmt::format("{}\n", t.no_consents);
+    for (const auto& c : report.consents) {
+        out += fmt::format("  {}  {}: {}\n", format_local(c.at, report.zone), printable(c.purpose),
+                           c.given ? t.consent_given : t.consent_withdrawn);
+    }
+    for (const auto& [purpose, active] : report.consent_state) {
+        out += fmt::format("  {}: {}\n", printable(purpose), active ? t.consent_active : t.consent_inactive);
+    }
+    out += "\n";
+
+    heading(out, t.rights_heading, '-');
+    for (const auto& r : report.rights) out += fmt::format("  - {}\n", r.text);
+    out += "\n";
+    return out;
+}
+
+} // namespace vern

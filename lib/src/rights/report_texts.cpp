@@ -1,0 +1,154 @@
+// The fixed texts of the access report (nb, en) and the data subject's rights.
+
+#include "report_texts.hpp"
+
+#include <fmt/core.h>
+
+namespace vern::rights {
+namespace {
+
+const ReportTexts k_nb{
+    "Innsyn i personopplysninger",
+    "Dette er en oversikt over personopplysningene {controller} behandler om deg (referanse "
+    "{subject}), etter personvernforordningen artikkel 15.",
+    "Behandlingsansvarlig",
+    "Kontakt",
+    "Din referanse",
+    "Laget",
+    "Opplysninger vi har om deg",
+    "Vi har ingen registrerte opplysninger om deg.",
+    "Formål",
+    "Behandlingsgrunnlag",
+    "Hjemmel",
+    "Mottakere",
+    "ingen",
+    "Kilde",
+    "Lagringstid",
+    "Registrerte opplysninger",
+    "Opplysning",
+    "Opprettet",
+    "Neste sletting eller anonymisering",
+    "ikke fastsatt ennå (venter på en hendelse)",
+    "Omfattes av et pålegg om bevaring (legal hold) og slettes ikke så lenge det gjelder.",
+    "{organisation} behandler disse opplysningene på vegne av {controller} (databehandler). Krav "
+    "om innsyn, retting, sletting og begrensning avgjøres av {controller}; henvend deg dit.",
+    "Denne kategorien finnes ikke lenger i personvernerklæringen.",
+    "Særlig kategori av personopplysninger (personvernforordningen artikkel 9): innholdet er "
+    "utelatt fra denne rapporten for å beskytte deg. Be oss om å få det utlevert på en sikker "
+    "måte.",
+    "Særlig kategori av personopplysninger (personvernforordningen artikkel 9).",
+    "[innholdet er utelatt: særlig kategori]",
+    "Hendelser",
+    "Samtykker",
+    "Ingen samtykker er registrert.",
+    "gitt",
+    "trukket tilbake",
+    "gjelder nå",
+    "gjelder ikke nå",
+    "Dine rettigheter",
+    "Kontakt {contact} for å bruke rettighetene dine. Du får svar innen {deadline}.",
+    "slettes",
+    "anonymiseres",
+};
+
+const ReportTexts k_en{
+    "Access to personal data",
+    "This is an overview of the personal data {controller} processes about you (reference "
+    "{subject}), under article 15 of the General Data Protection Regulation (GDPR).",
+    "Controller",
+    "Contact",
+    "Your reference",
+    "Produced",
+    "The data we hold about you",
+    "We hold no data about you.",
+    "Purpose",
+    "Legal basis",
+    "Legal reference",
+    "Recipients",
+    "none",
+    "Source",
+    "Retention",
+    "Records",
+    "Record",
+    "Created",
+    "Next deletion or anonymisation",
+    "not scheduled yet (waits for an event)",
+    "Under a legal hold: not deleted while the hold lasts.",
+    "{organisation} processes these data on behalf of {controller} (as a processor). Requests "
+    "for access, rectification, erasure and restriction are decided by {controller}; please "
+    "contact them.",
+    "This category is no longer in the privacy policy.",
+    "Special category of personal data (GDPR article 9): the contents are left out of this "
+    "report for your protection. Ask us to hand them over securely.",
+    "Special category of personal data (GDPR article 9).",
+    "[contents left out: special category]",
+    "Events",
+    "Consents",
+    "No consents are recorded.",
+    "given",
+    "withdrawn",
+    "in force now",
+    "not in force now",
+    "Your rights",
+    "Contact {contact} to exercise your rights. You will have an answer within {deadline}.",
+    "deleted",
+    "anonymised",
+};
+
+} // namespace
+
+const ReportTexts& report_texts(Language lang) { return lang == Language::nb ? k_nb : k_en; }
+
+std::vector<ReportRight> subject_rights(const Policy& policy, Language lang) {
+    const bool nb = lang == Language::nb;
+    const std::string authority = policy.info.supervisory_authority.empty()
+                                      ? std::string("Datatilsynet, www.datatilsynet.no")
+                                      : policy.info.supervisory_authority;
+    std::vector<ReportRight> rights;
+    auto add = [&](const char* key, const char* nb_text, const char* en_text) {
+        rights.push_back({key, nb ? nb_text : en_text});
+    };
+    add("rectification",
+        "Retting: du kan kreve at uriktige opplysninger om deg blir rettet, og at ufullstendige "
+        "blir supplert (artikkel 16).",
+        "Rectification: you can ask us to correct inaccurate data about you and to complete "
+        "incomplete data (article 16).");
+    add("erasure",
+        "Sletting: du kan kreve at opplysninger om deg blir slettet når vi ikke lenger har "
+        "grunnlag for å behandle dem (artikkel 17).",
+        "Erasure: you can ask us to erase data about you when we no longer have grounds to "
+        "process them (article 17).");
+    add("restriction",
+        "Begrensning: du kan kreve at behandlingen av opplysningene om deg begrenses, for "
+        "eksempel mens riktigheten blir undersøkt (artikkel 18).",
+        "Restriction: you can ask us to restrict the processing of your data, for example while "
+        "their accuracy is checked (article 18).");
+    add("objection",
+        "Protest: du kan protestere mot behandling som bygger på allmennhetens interesse eller "
+        "berettiget interesse (artikkel 21).",
+        "Objection: you can object to processing based on the public interest or on legitimate "
+        "interests (article 21).");
+    add("portability",
+        "Dataportabilitet: du kan få opplysningene du har gitt oss i et maskinlesbart format "
+        "(JSON), og kreve dem overført til en annen behandlingsansvarlig (artikkel 20).",
+        "Data portability: you can receive the data you gave us in a machine-readable format "
+        "(JSON) and have them transmitted to another controller (article 20).");
+    add("withdraw_consent",
+        "Tilbaketrekking av samtykke: der behandlingen bygger på samtykke, kan du når som helst "
+        "trekke det tilbake; opplysningene blir da slettet (artikkel 7).",
+        "Withdrawing consent: where processing rests on your consent, you can withdraw it at any "
+        "time; the data are then erased (article 7).");
+    rights.push_back(
+        {"complaint",
+         nb ? fmt::format("Klage: du kan klage til tilsynsmyndigheten, {} (artikkel 77).", authority)
+            : fmt::format("Complaint: you can lodge a complaint with the supervisory authority, {} "
+                          "(article 77).",
+                          authority)});
+    rights.push_back({"contact", fmt::format(fmt::runtime(report_texts(lang).rights_contact),
+                                             fmt::arg("contact", policy.info.contact),
+                                             fmt::arg("deadline", duration_in_words(
+                                                                      policy.info.request_deadline, lang)))});
+    return rights;
+}
+
+} // namespace vern::rights

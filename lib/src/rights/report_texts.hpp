@@ -1,0 +1,59 @@
+#pragma once
+// The fixed texts of the access report, in Norwegian bokmål and English.
+
+#include "vern/rights.hpp"
+
+#include <string>
+#include <vector>
+
+namespace vern::rights {
+
+struct ReportTexts {
+    const char* title;
+    const char* intro;            // fmt: {controller}, {subject}
+    const char* controller;
+    const char* contact;
+    const char* subject;
+    const char* generated;
+    const char* data_heading;
+    const char* no_records;
+    const char* purpose;
+    const char* legal_basis;
+    const char* legal_ref;
+    const char* recipients;
+    const char* none;
+    const char* source;
+    const char* retention;
+    const char* records;
+    const char* record;
+    const char* created;
+    const char* next_due;
+    const char* not_scheduled;
+    const char* held;
+    const char* processor;        // fmt: {organisation}, {controller}
+    const char* unknown_category; // a category no longer in the policy
+    const char* special;          // withheld
+    const char* special_shown;    // shown
+    const char* withheld_fields;  // in place of the fields
+    const char* events_heading;
+    const char* consents_heading;
+    const char* no_consents;
+    const char* consent_given;
+    const char* consent_withdrawn;
+    const char* consent_active;
+    const char* consent_inactive;
+    const char* rights_heading;
+    const char* rights_contact;   // fmt: {contact}, {deadline}
+    const char* delete_action;
+    const char* anonymize_action;
+};
+
+const ReportTexts& report_texts(Language lang);
+
+// The rights of the data subject, with the supervisory authority and the policy's contact.
+std::vector<ReportRight> subject_rights(const Policy& policy, Language lang);
+
+// "30 days", "2 months", "12 weeks" (defined in retention_words.cpp).
+std::string duration_in_words(const Duration& d, Language lang);
+
+} // namespace vern::rights
