@@ -138,13 +138,11 @@ Checked check_one(const CheckOptions& opts, const std::vector<std::string>& path
 }
 
 // Each POLICY argument is a policy of its own (a file, or a directory whose files together form
-// one); without arguments, the --policy paths together form one.
+// one; a directory of policy subdirectories is that many policies, see
+// group_policy_arguments); without arguments, the --policy paths together form one.
 void run_check(Context& ctx, const CheckOptions& opts) {
     const std::string format = ctx.format();
-    std::vector<std::vector<std::string>> policies;
-    for (const auto& path : opts.paths) {
-        policies.push_back({path});
-    }
+    std::vector<std::vector<std::string>> policies = group_policy_arguments(opts.paths);
     if (policies.empty() && !ctx.opts.policy.empty()) {
         policies.push_back(ctx.opts.policy);
     }

@@ -22,6 +22,12 @@ expect_rc 0
 expect_out_equals "good.toml: ok (3 categories, 4 rules, 1 test)
 good-dir: ok (1 category, 1 rule, 1 test)"
 
+test_case "a directory of policy subdirectories is one policy per subdirectory"
+vern check collection
+expect_rc 0
+expect_out_equals "collection/first: ok (3 categories, 4 rules, 1 test)
+collection/second: ok (1 category, 1 rule, 1 test)"
+
 test_case "the global --policy and VERN_POLICY"
 vern --policy good.toml check
 expect_rc 0

@@ -152,6 +152,13 @@ struct PolicyLoad {
 // vern::Error(no_input) if a path does not exist, (permission) if unreadable.
 PolicyLoad load_policy(const std::vector<std::string>& paths);
 
+// Groups command-line POLICY arguments (of `check` and `test`) into policies: each argument is one
+// policy (a file, or a directory whose *.toml files together form one), except a directory with
+// no *.toml files of its own whose subdirectories hold them (like vern's policies/, one
+// subdirectory per organisation): there each such subdirectory, in name order, is a policy.
+// Paths are not checked here; load_policy reports missing ones.
+std::vector<std::vector<std::string>> group_policy_arguments(const std::vector<std::string>& args);
+
 // Loads and requires a valid policy: throws vern::Error(data) listing the diagnostics
 // ("FILE:LINE:COL: error: ...") if there is any error. For commands other than `check`.
 Policy load_valid_policy(const std::vector<std::string>& paths);
