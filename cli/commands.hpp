@@ -17,5 +17,10 @@ struct CommandSpec {
 void setup_check(CLI::App& app, Context& ctx);
 void setup_init(CLI::App& app, Context& ctx);
 void setup_ingest(CLI::App& app, Context& ctx);
+void setup_test(CLI::App& app, Context& ctx);
+void setup_plan(CLI::App& app, Context& ctx);
+void setup_purge(CLI::App& app, Context& ctx);
+void setup_explain(CLI::App& app, Context& ctx);
+void setup_hold(CLI::App& app, Context& ctx);
 
 } // namespace vern::cli

@@ -17,6 +17,11 @@ const CommandSpec k_commands[] = {
     {"init", "Create the store, or migrate it to the current schema", setup_init},
     {"check", "Validate policy files", setup_check},
     {"ingest", "Add subjects, records, events and consents from JSON Lines", setup_ingest},
+    {"test", "Run the policy's own [[test]] cases", setup_test},
+    {"plan", "Show what a purge at --now would do", setup_plan},
+    {"purge", "Delete and anonymise what the policy says is due", setup_purge},
+    {"explain", "Show every rule's anchor, due time and status for records", setup_explain},
+    {"hold", "Place, release and list legal holds", setup_hold},
 };
 
 void add_global_options(CLI::App& app, Context& ctx) {

@@ -23,7 +23,7 @@ std::string join(const std::vector<std::string>& items) {
 class TestRun {
   public:
     TestRun(const Policy& policy, const PolicyTest& test)
-        : m_policy(policy), m_test(test), m_store(open_store(":memory:")) {
+        : m_policy(policy), m_test(test), m_store(open_store(":memory:", StoreOptions{true, false, 0})) {
         m_store->set_identifier_fields(policy.identifiers);
         m_result.name = test.name;
     }

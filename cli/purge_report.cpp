@@ -1,0 +1,159 @@
+// Text and JSON rendering of purge / plan results, and the progress bar on stderr.
+
+#include "purge_report.hpp"
+
+#include <fmt/core.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace vern::cli {
+namespace {
+
+nlohmann::json record_json(const PurgedRecord& r) {
+    return {{"id", r.id},
+            {"subject", r.subject.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.subject)},
+            {"category", r.category},
+            {"rule", r.rule},
+            {"action", action_name(r.action)},
+            {"due", format_utc(r.due)}};
+}
+
+nlohmann::json by_rule_json(const std::vector<RuleCount>& counts) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const RuleCount& c : counts) {
+        out.push_back({{"rule", c.rule},
+                       {"category", c.category},
+                       {"action", action_name(c.action)},
+                       {"records", c.records}});
+    }
+    return out;
+}
+
+void print_table(const std::vector<RuleCount>& counts) {
+    std::size_t rule_w = 4;
+    std::size_t cat_w = 8;
+    for (const RuleCount& c : counts) {
+        rule_w = std::max(rule_w, c.rule.size());
+        cat_w = std::max(cat_w, c.category.size());
+    }
+    fmt::print("  {:<{}}  {:<{}}  {:<9}  {:>7}\n", "rule", rule_w, "category", cat_w, "action",
+               "records");
+    for (const RuleCount& c : counts) {
+        fmt::print("  {:<{}}  {:<{}}  {:<9}  {:>7}\n", c.rule, rule_w, c.category, cat_w,
+                   action_name(c.action), c.records);
+    }
+}
+
+void print_records(const std::vector<PurgedRecord>& records, Zone zone) {
+    for (const PurgedRecord& r : records) {
+        fmt::print("  {:<9}  {}  (subject {}, category {}, rule {}, due {})\n",
+                   action_name(r.action), r.id, r.subject.empty() ? "-" : r.subject, r.category,
+                   r.rule, format_local(r.due, zone));
+    }
+}
+
+void print_text(Context& ctx, const PurgeResult& r, bool list,
+                const std::optional<Duration>& within) {
+    const Zone zone = ctx.policy().info.zone;
+    fmt::print("{} at {}{}\n", r.dry_run ? "plan" : "purge", format_local(r.now, zone),
+               r.dry_run ? " (dry run: nothing was changed)" : "");
+    if (r.by_rule.empty()) {
+        fmt::print("  nothing is due\n");
+    } else {
+        print_table(r.by_rule);
+    }
+    fmt::print("{}: {} deleted, {} anonymized, {} held, {} subjects removed\n",
+               r.dry_run ? "would do" : "done", r.deleted, r.anonymized, r.held,
+               r.subjects_removed);
+    if (list && !r.records.empty()) {
+        fmt::print("records:\n");
+        print_records(r.records, zone);
+    }
+    if (within) {
+        const Instant until = add_calendar(r.now, *within, zone);
+        fmt::print("\nfalling due within {} (until {}):\n", within->text,
+                   format_local(until, zone));
+        if (r.upcoming_by_rule.empty()) {
+            fmt::print("  nothing\n");
+        } else {
+            print_table(r.upcoming_by_rule);
+        }
+        fmt::print("upcoming: {} to be deleted, {} to be anonymized\n", r.upcoming_deleted,
+                   r.upcoming_anonymized);
+        if (list && !r.upcoming.empty()) {
+            fmt::print("records:\n");
+            print_records(r.upcoming, zone);
+        }
+    }
+}
+
+} // namespace
+
+void print_purge_result(Context& ctx, const PurgeResult& r, bool list,
+                        const std::optional<Duration>& within) {
+    if (!ctx.json()) {
+        print_text(ctx, r, list, within);
+        return;
+    }
+    nlohmann::json doc = {{"now", format_utc(r.now)},
+                          {"dry_run", r.dry_run},
+                          {"policy_digest", r.policy_digest},
+                          {"deleted", r.deleted},
+                          {"anonymized", r.anonymized},
+                          {"held", r.held},
+                          {"subjects_removed", r.subjects_removed},
+                          {"by_rule", by_rule_json(r.by_rule)}};
+    if (list) {
+        nlohmann::json records = nlohmann::json::array();
+        for (const auto& rec : r.records) {
+            records.push_back(record_json(rec));
+        }
+        doc["records"] = std::move(records);
+    }
+    if (within) {
+        nlohmann::json upcoming = nlohmann::json::array();
+        for (const auto& rec : r.upcoming) {
+            upcoming.push_back(record_json(rec));
+        }
+        doc["within"] = within->text;
+        doc["until"] = format_utc(add_calendar(r.now, *within, ctx.policy().info.zone));
+        doc["upcoming"] = std::move(upcoming);
+        doc["upcoming_deleted"] = r.upcoming_deleted;
+        doc["upcoming_anonymized"] = r.upcoming_anonymized;
+        doc["upcoming_by_rule"] = by_rule_json(r.upcoming_by_rule);
+    }
+    print_json(doc);
+}
+
+std::function<void(const PurgeProgress&)> progress_bar(const Context& ctx, const char* label) {
+    if (ctx.opts.no_progress || ctx.opts.quiet > 0 || !isatty(2)) {
+        return {};
+    }
+    return [label](const PurgeProgress& p) {
+        const double share = p.total > 0 ? double(p.scanned) / double(p.total) : 1.0;
+        const int width = 30;
+        const int filled = static_cast<int>(share * width);
+        fmt::print(stderr, "\r{} [{:<{}}] {:3.0f}%  {} records, {} deleted, {} anonymized", label,
+                   std::string(static_cast<std::size_t>(filled), '#'), width, share * 100,
+                   p.scanned, p.deleted, p.anonymized);
+        std::fflush(stderr);
+    };
+}
+
+void end_progress_bar(const Context& ctx) {
+    if (!ctx.opts.no_progress && ctx.opts.quiet == 0 && isatty(2)) {
+        fmt::print(stderr, "\n");
+    }
+}
+
+Duration parse_within(const std::string& text) {
+    auto d = parse_duration(text);
+    if (!d) {
+        throw Error(Code::usage, fmt::format("--within: {}", d.error()));
+    }
+    return *d;
+}
+
+} // namespace vern::cli

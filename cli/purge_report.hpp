@@ -1,0 +1,24 @@
+#pragma once
+// Rendering of a purge or plan result (SPEC section 5), shared by `vern purge` and `vern plan`,
+// and the progress bar.
+
+#include "context.hpp"
+
+#include "vern/engine.hpp"
+
+namespace vern::cli {
+
+// Prints the result as text (tables in the policy time zone) or as the JSON document of SPEC 5.
+// NOTE: the JSON keys are a format users rely on.
+void print_purge_result(Context& ctx, const PurgeResult& result, bool list,
+                        const std::optional<Duration>& within);
+
+// A progress callback drawing a bar on stderr, or an empty function when stderr is not a
+// terminal, or -q / --no-progress was given.
+std::function<void(const PurgeProgress&)> progress_bar(const Context& ctx, const char* label);
+void end_progress_bar(const Context& ctx);
+
+// Parses --within (a policy duration); throws Error(usage).
+Duration parse_within(const std::string& text);
+
+} // namespace vern::cli
