@@ -79,6 +79,7 @@ IngestSummary ingest(Store& store, const Policy& policy, std::span<IngestSource>
     Ingester ingester(store, policy, options);
     std::vector<std::string> errors;
     std::int64_t bad = 0;
+    std::int64_t total_lines = 0;
     auto report = [&](std::string message) {
         ++bad;
         if (errors.size() < options.max_errors) errors.push_back(std::move(message));
@@ -110,6 +111,7 @@ IngestSummary ingest(Store& store, const Policy& policy, std::span<IngestSource>
             std::string message = ingester.add(doc, where);
             if (!message.empty()) report(fmt::format("{}: {}", where, message));
         }
+        total_lines += lines;
         if (lines == 0) report(fmt::format("{}: empty input (no lines)", source.name));
     }
     for (std::string& message : ingester.finish()) report(std::move(message));
@@ -129,6 +131,7 @@ IngestSummary ingest(Store& store, const Policy& policy, std::span<IngestSource>
     ingester.append_audit(policy.digest);
     tx.commit();
     IngestSummary summary = ingester.summary();
+    summary.lines = total_lines;
     return summary;
 }
 

@@ -106,7 +106,7 @@ bool SqliteStore::consent_active(RowId subject_rowid, std::string_view purpose, 
         auto s = stmt("SELECT given FROM consents WHERE sid = ? AND purpose = ? AND at <= ? "
                       "ORDER BY at DESC, given ASC LIMIT 1");
         s->bind(1, subject_rowid);
-        s->bindNoCopy(2, purpose.data(), static_cast<int>(purpose.size()));
+        bind_text(*s, 2, purpose);
         s->bind(3, to_db(now));
         return s->executeStep() && s->getColumn(0).getInt() != 0;
     } catch (const std::exception& e) {
@@ -119,7 +119,7 @@ bool SqliteStore::consent_withdrawn(RowId subject_rowid, std::string_view purpos
         auto s = stmt("SELECT given FROM consents WHERE sid = ? AND purpose = ? AND at <= ? "
                       "ORDER BY at DESC, given ASC LIMIT 1");
         s->bind(1, subject_rowid);
-        s->bindNoCopy(2, purpose.data(), static_cast<int>(purpose.size()));
+        bind_text(*s, 2, purpose);
         s->bind(3, to_db(now));
         return s->executeStep() && s->getColumn(0).getInt() == 0;
     } catch (const std::exception& e) {

@@ -116,7 +116,7 @@ std::optional<StoredRecord> SqliteStore::find_record(std::string_view id) {
         auto s = stmt("SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, r.fields, "
                       "r.applied, r.unlinked FROM records r LEFT JOIN subjects s ON s.sid = r.sid "
                       "WHERE r.id = ?");
-        s->bindNoCopy(1, id.data(), static_cast<int>(id.size()));
+        bind_text(*s, 1, id);
         if (!s->executeStep()) return std::nullopt;
         return read_record_row(*s);
     } catch (const std::exception& e) {
@@ -127,7 +127,7 @@ std::optional<StoredRecord> SqliteStore::find_record(std::string_view id) {
 std::optional<RowId> SqliteStore::find_record_rowid(std::string_view id) {
     try {
         auto s = stmt("SELECT rid FROM records WHERE id = ?");
-        s->bindNoCopy(1, id.data(), static_cast<int>(id.size()));
+        bind_text(*s, 1, id);
         if (!s->executeStep()) return std::nullopt;
         return s->getColumn(0).getInt64();
     } catch (const std::exception& e) {

@@ -123,6 +123,11 @@ int read_schema_version(SQLite::Database& db, const std::string& path); // 0: em
 void create_schema(SQLite::Database& db, Instant now);                  // latest version
 void migrate(SQLite::Database& db, int from_version);                   // to k_schema_version
 
+// Binds a string_view as TEXT (SQLiteCpp's pointer+size overload would bind a BLOB).
+inline void bind_text(SQLite::Statement& s, int index, std::string_view text) {
+    s.bind(index, std::string(text));
+}
+
 // Times as stored: Unix seconds.
 inline std::int64_t to_db(Instant t) { return t.time_since_epoch().count(); }
 inline Instant from_db(std::int64_t s) { return Instant{std::chrono::seconds{s}}; }

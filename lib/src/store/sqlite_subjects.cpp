@@ -17,7 +17,7 @@ Subject read_subject(SQLite::Statement& s) {
 std::optional<Subject> SqliteStore::find_subject(std::string_view ref) {
     try {
         auto s = stmt("SELECT sid, ref, created FROM subjects WHERE ref = ?");
-        s->bindNoCopy(1, ref.data(), static_cast<int>(ref.size()));
+        bind_text(*s, 1, ref);
         if (!s->executeStep()) return std::nullopt;
         return read_subject(*s);
     } catch (const std::exception& e) {
@@ -41,7 +41,7 @@ std::pair<Subject, bool> SqliteStore::ensure_subject(std::string_view ref, Insta
     if (auto found = find_subject(ref)) return {*found, false};
     try {
         auto s = stmt("INSERT INTO subjects(ref, created) VALUES (?, ?)");
-        s->bindNoCopy(1, ref.data(), static_cast<int>(ref.size()));
+        bind_text(*s, 1, ref);
         s->bind(2, to_db(now));
         s->exec();
         return {Subject{m_db->getLastInsertRowid(), std::string(ref), now}, true};
