@@ -1,0 +1,66 @@
+# vern init: creates the store with mode 0600, is idempotent, never loses data; missing and
+# unreadable stores give the documented exit statuses.
+set -eu
+. "$VERN_SOURCE_DIR/tests/cli/lib.sh"
+POLICY=$SRC/tests/data/ingest/policy.toml
+
+test_case "init creates a private store"
+vern --store s.db init
+expect_rc 0
+expect_out_equals "created store 's.db' (schema version 1, mode 0600)"
+[ "$(stat -c %a s.db)" = 600 ] || fail "mode is $(stat -c %a s.db), expected 600"
+[ "$(sql s.db 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not WAL"
+[ "$(sql s.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 1 ] || fail "schema version"
+[ "$(sql s.db "SELECT length(value) FROM meta WHERE key = 'secret_key'")" = 64 ] || fail "secret key"
+
+test_case "init with a permissive umask still gives 0600"
+(umask 000 && "$VERN" --store open.db init >/dev/null)
+[ "$(stat -c %a open.db)" = 600 ] || fail "mode is $(stat -c %a open.db) under umask 000"
+
+test_case "init twice: ready, data kept"
+vern --store s.db --policy "$POLICY" --now 2026-03-10 ingest "$SRC/tests/data/ingest/good.jsonl"
+expect_rc 0
+before=$(sql s.db "SELECT count(*) FROM records")
+vern --store s.db init
+expect_rc 0
+expect_out_equals "store 's.db' is ready (schema version 1)"
+[ "$(sql s.db "SELECT count(*) FROM records")" = "$before" ] || fail "records lost by init"
+
+test_case "init --json"
+vern --store s.db init --json
+expect_rc 0
+expect_json 'd["status"]' ready
+expect_json 'd["schema_version"]' 1
+
+test_case "a group-readable store gives a warning"
+chmod 644 s.db
+vern --store s.db init
+expect_rc 0
+expect_err_contains "vern: warning: store 's.db' is accessible by group or others (mode 0644)"
+chmod 600 s.db
+
+test_case "missing store: exit 66 naming vern init"
+vern --store nowhere.db --policy "$POLICY" ingest "$SRC/tests/data/ingest/good.jsonl"
+expect_rc 66
+expect_err_equals "vern: error: store 'nowhere.db' does not exist; run 'vern init --store nowhere.db' first"
+[ ! -e nowhere.db ] || fail "ingest created the missing store"
+
+test_case "not a vern store: exit 74"
+echo "hello" > text.db
+vern --store text.db init
+expect_rc 74
+expect_err_contains "text.db"
+
+test_case "unreadable store: exit 77"
+if [ "$(id -u)" -ne 0 ]; then
+    cp s.db locked.db && chmod 000 locked.db
+    vern --store locked.db --policy "$POLICY" ingest "$SRC/tests/data/ingest/good.jsonl"
+    expect_rc 77
+    chmod 600 locked.db
+fi
+
+test_case "store in a missing directory"
+vern --store no/such/dir/s.db init
+expect_rc 66
+
+finish
