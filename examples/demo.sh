@@ -5,6 +5,6 @@ VERN=${1:-build/vern}
 cd "$(dirname "$0")/.."
 
 echo "== vern check --strict: every seed policy"
-for p in policies/*.toml; do
+for p in policies/*/; do
     "$VERN" check --strict "$p"
 done
