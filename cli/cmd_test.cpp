@@ -1,4 +1,6 @@
-// vern test [POLICY...]: runs each policy's [[test]] cases (SPEC 3.6) on in-memory stores.
+// vern test [POLICY...]: runs each policy's [[test]] cases (SPEC 3.6) on in-memory stores. POLICY
+// arguments are grouped like check's (group_policy_arguments: `vern test policies/` tests each
+// subdirectory as a policy of its own).
 // Failures name the test, the record, and the expected and actual outcome; the last line is
 // "N passed, N failed". Exit 1 on any failure, 65 if a policy itself is invalid.
 
@@ -82,10 +84,7 @@ void print_text(const Context& ctx, const PolicyRun& run) {
 
 void run_test(Context& ctx, const TestOptions& opts) {
     ctx.format();
-    std::vector<std::vector<std::string>> policies;
-    for (const auto& path : opts.paths) {
-        policies.push_back({path});
-    }
+    std::vector<std::vector<std::string>> policies = group_policy_arguments(opts.paths);
     if (policies.empty() && ctx.has_policy_option()) {
         policies.push_back(ctx.opts.policy);
     }

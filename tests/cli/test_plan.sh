@@ -1,0 +1,89 @@
+# vern plan / vern purge --dry-run: exactly what purge would do, and the store file untouched.
+source "$(dirname "$0")/lib.sh"
+source "$SRC/tests/cli/engine_lib.sh"
+set -e
+
+NOW=2026-04-19T10:00:00+02:00
+
+test_case "plan leaves the store byte for byte unchanged and equals purge"
+fresh_store
+sqlite3 s.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+before=$(sha256sum s.db)
+vern plan --now $NOW --json --list
+expect_rc 0
+plan=$OUT
+[ "$(sha256sum s.db)" = "$before" ] || fail "plan changed the store file"
+vern purge --dry-run --now $NOW --json --list
+expect_rc 0
+dry=$OUT
+[ "$(sha256sum s.db)" = "$before" ] || fail "purge --dry-run changed the store file"
+[ "$plan" = "$dry" ] || fail "plan and purge --dry-run differ"
+expect_json 'd["dry_run"]' True
+vern purge --now $NOW --json --list
+expect_rc 0
+real=$(sed 's/"dry_run": false/"dry_run": true/' <<<"$OUT")
+[ "$plan" = "$real" ] || fail "plan and purge differ:
+$plan
+---
+$real"
+
+test_case "plan with a hold and an open request: subjects_removed still exact"
+fresh_store
+vern hold place --subject S2 --reason "case 7" --now 2026-01-01
+python3 - "$VERN_STORE" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO requests(kind, sid, pseudonym, received, due) SELECT 'access', sid, 'x', 0, 1 FROM subjects WHERE ref = 'S3'")
+db.commit()
+PY
+for now in 2026-04-01T10:00:00+02:00 $NOW 2027-06-01 2030-01-01; do
+    vern plan --now $now --json
+    p=$OUT
+    cp s.db copy.db
+    VERN_STORE=copy.db vern purge --now $now --json
+    r=$(sed 's/"dry_run": false/"dry_run": true/' <<<"$OUT")
+    [ "$p" = "$r" ] || fail "at $now plan and purge differ: $p --- $r"
+    rm -f copy.db copy.db-wal copy.db-shm
+done
+vern plan --now 2030-01-01 --json
+expect_json 'd["held"]' 1
+
+test_case "plan does not need the write lock"
+fresh_store
+python3 -c '
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(3)
+' s.db >lock.out &
+locker=$!
+while [ ! -s lock.out ]; do sleep 0.05; done
+vern plan --now $NOW
+expect_rc 0
+vern purge --now $NOW
+expect_rc 75
+expect_err_contains "locked"
+wait $locker
+
+test_case "--within: what falls due in the period"
+fresh_store
+vern plan --now 2026-04-18 --within 5d --json
+expect_json 'd["within"]' 5d
+expect_json 'd["until"]' 2026-04-22T22:00:00Z
+expect_json 'sorted((r["id"], r["rule"]) for r in d["upcoming"])' "[('chat-1', 'chat-30d'), ('tool-1', 'tool-after-subscription')]"
+expect_json 'd["upcoming_deleted"]' 2
+expect_json 'd["upcoming_anonymized"]' 0
+vern plan --now 2026-04-18 --within 5d
+expect_out_contains "falling due within 5d (until 2026-04-23 00:00:00 CEST):"
+expect_out_contains "upcoming: 2 to be deleted, 0 to be anonymized"
+vern plan --now 2026-04-18 --within 5x
+expect_rc 2
+expect_err_contains 'invalid duration "5x"'
+
+test_case "text output"
+vern plan --now $NOW
+expect_out_contains "plan at 2026-04-19 10:00:00 CEST (dry run: nothing was changed)"
+expect_out_contains "would do: 4 deleted, 3 anonymized, 0 held, 4 subjects removed"
+
+finish
