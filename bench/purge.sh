@@ -4,6 +4,8 @@
 # Reports both wall-clock times, their ratio (target <= 1.5) and vern's peak RSS.
 #
 #   bench/purge.sh [N] [VERN]        # default N = 1000000, VERN = build/vern
+#   VERN_ARGS="--batch-size 100000" bench/purge.sh   # extra purge options
+#   BENCH_DIR=/tmp/b bench/purge.sh  # keep (and reuse) the generated store there
 # Needs python3, sqlite3 and GNU time (/usr/bin/time; apt-get install time).
 set -euo pipefail
 N=${1:-1000000}
@@ -30,7 +32,7 @@ seconds() { python3 -c 'import sys; print(sys.argv[1])' "$1"; }
 cp "base-$N.db" vern.db
 sync
 /usr/bin/time -f '%e %M' -o vern.time "$VERN" purge --store vern.db --policy "$POLICY" \
-    --now "$NOW" --no-progress --json >vern.json
+    --now "$NOW" --no-progress --json ${VERN_ARGS:-} >vern.json
 read -r vern_s vern_kb <vern.time
 
 # The hand-written SQL on a copy of the same store.
@@ -43,7 +45,7 @@ read -r sql_s sql_kb <sql.time
 
 vern_left=$(sqlite3 vern.db 'SELECT count(*) FROM records')
 sql_left=$(sqlite3 sql.db 'SELECT count(*) FROM records')
-echo "vern purge:     ${vern_s} s, peak RSS $((vern_kb / 1024)) MiB, $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["deleted"], "deleted,", d["subjects_removed"], "subjects removed")' vern.json)"
+echo "vern purge ${VERN_ARGS:-}: ${vern_s} s, peak RSS $((vern_kb / 1024)) MiB, $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["deleted"], "deleted,", d["subjects_removed"], "subjects removed")' vern.json)"
 echo "hand-written SQL: ${sql_s} s, peak RSS $((sql_kb / 1024)) MiB"
 echo "records left:   vern $vern_left, SQL $sql_left"
 python3 -c 'import sys; v, s = float(sys.argv[1]), float(sys.argv[2]); print(f"ratio vern/SQL: {v / s:.2f} (target <= 1.5)")' "$vern_s" "$sql_s"
