@@ -73,6 +73,7 @@ struct NewRecord {
     std::string category;
     Instant created{};
     nlohmann::json fields = nlohmann::json::object(); // REQUIRES an object of strings/numbers/bools
+    RowId subject_rowid = 0; // optional hint: the rowid of `subject` if the caller knows it
 };
 
 // A stored record.

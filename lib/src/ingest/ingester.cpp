@@ -185,6 +185,7 @@ std::string Ingester::add_record(const nlohmann::json& line) {
                            category->id);
     }
     record.subject = *ref;
+    record.subject_rowid = st.rowid;
     record.category = category->id;
     record.created = *created;
     record.fields = *fields;

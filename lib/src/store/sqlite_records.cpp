@@ -55,7 +55,12 @@ UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
     require_write("upsert_record");
     UpsertResult result;
     try {
-        std::optional<Subject> subject = find_subject(record.subject);
+        std::optional<Subject> subject;
+        if (record.subject_rowid != 0) {
+            subject = Subject{record.subject_rowid, record.subject, Instant{}};
+        } else {
+            subject = find_subject(record.subject);
+        }
         auto existing = stmt("SELECT r.rid, r.sid, r.unlinked, s.ref FROM records r "
                              "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.id = ?");
         existing->bindNoCopy(1, record.id);
@@ -139,12 +144,16 @@ std::int64_t SqliteStore::delete_records(std::span<const RowId> rowids) {
     require_write("delete_records");
     std::int64_t deleted = 0;
     try {
-        // Record events and identifier rows go by ON DELETE CASCADE.
+        // Record events go by ON DELETE CASCADE; identifier rows have no foreign key.
         auto s = stmt("DELETE FROM records WHERE rid = ?");
+        auto i = stmt("DELETE FROM identifiers WHERE rid = ?");
         for (RowId rid : rowids) {
             s->reset();
             s->bind(1, rid);
             deleted += s->exec();
+            i->reset();
+            i->bind(1, rid);
+            i->exec();
         }
     } catch (const std::exception& e) {
         fail(e);

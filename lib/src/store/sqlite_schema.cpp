@@ -95,9 +95,11 @@ CREATE TABLE erased(
     at        INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- Derived from records.fields by vern (no foreign key, for ingest speed): whoever deletes or
+-- changes a record deletes or rebuilds its rows here.
 CREATE TABLE identifiers(
-    rid   INTEGER NOT NULL REFERENCES records(rid) ON DELETE CASCADE,
-    kind  TEXT NOT NULL CHECK (kind IN ('email', 'phone', 'national_id', 'name')),
+    rid   INTEGER NOT NULL,
+    kind  TEXT NOT NULL,
     value TEXT NOT NULL
 );
 CREATE INDEX identifiers_value ON identifiers(kind, value);

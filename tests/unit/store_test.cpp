@@ -1,0 +1,323 @@
+// Unit tests of the store API (store.hpp, audit.hpp) on in-memory and temporary SQLite stores.
+
+#include "vern/audit.hpp"
+#include "vern/store.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace vern;
+
+namespace {
+
+Instant at(std::int64_t seconds) { return Instant{std::chrono::seconds{seconds}}; }
+
+std::string temp_dir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "vern-store-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    return tmpl;
+}
+
+std::unique_ptr<Store> memory_store() {
+    StoreOptions o;
+    o.create = true;
+    auto s = open_store(":memory:", o);
+    Identifiers ids;
+    ids.email = {"email"};
+    ids.phone = {"phone", "mobile"};
+    ids.name = {"name"};
+    s->set_identifier_fields(ids);
+    return s;
+}
+
+NewRecord record(std::string id, std::string subject, std::string category, std::int64_t created,
+                 nlohmann::json fields = nlohmann::json::object()) {
+    NewRecord r;
+    r.id = std::move(id);
+    r.subject = std::move(subject);
+    r.category = std::move(category);
+    r.created = at(created);
+    r.fields = std::move(fields);
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("store::normalize_identifier") {
+    struct Case {
+        IdentifierKind kind;
+        const char* in;
+        const char* out;
+    };
+    const Case cases[] = {
+        {IdentifierKind::email, " Kari.Nordmann@Example.NO ", "kari.nordmann@example.no"},
+        {IdentifierKind::phone, "+47 912 34 567", "91234567"},
+        {IdentifierKind::phone, "0047 912-34-567", "91234567"},
+        {IdentifierKind::phone, "912 34 567", "91234567"},
+        {IdentifierKind::phone, "+46 70 123 45 67", "+46701234567"},
+        {IdentifierKind::national_id, "010190 12345", "01019012345"},
+        {IdentifierKind::name, "  ÆSE   Østby  ", "æse østby"},
+        {IdentifierKind::name, "Ola NORDMANN", "ola nordmann"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.in);
+        CHECK(normalize_identifier(c.kind, c.in) == c.out);
+    }
+}
+
+TEST_CASE("store::upsert, replace, conflicts and identity lookup") {
+    auto store = memory_store();
+    WriteTransaction tx(*store);
+    UpsertResult a = store->upsert_record(
+        record("r1", "K-1", "chat", 100, {{"email", "Kari@Example.no"}, {"phone", "+47 912 34 567"}}),
+        at(1000));
+    CHECK(a.outcome == UpsertOutcome::inserted);
+    CHECK(a.subject_created);
+    UpsertResult b = store->upsert_record(record("r1", "K-1", "chat", 200, {{"email", "new@x.no"}}),
+                                          at(1000));
+    CHECK(b.outcome == UpsertOutcome::replaced);
+    CHECK(b.rowid == a.rowid);
+    UpsertResult c = store->upsert_record(record("r1", "K-2", "chat", 200), at(1000));
+    CHECK(c.outcome == UpsertOutcome::subject_conflict);
+    CHECK(c.existing_subject == "K-1");
+    CHECK_FALSE(store->find_subject(std::string_view("K-2")));
+
+    CHECK(store->find_subjects_by_identifier(IdentifierKind::email, "kari@example.no").empty());
+    auto found = store->find_subjects_by_identifier(IdentifierKind::email, "NEW@x.no");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].ref == "K-1");
+    store->upsert_record(record("r2", "K-1", "chat", 300, {{"mobile", "0047 91234567"}}), at(1000));
+    CHECK(store->find_subjects_by_identifier(IdentifierKind::phone, "+47 912 34 567").size() == 1);
+
+    auto stored = store->find_record("r1");
+    REQUIRE(stored);
+    CHECK(stored->created == at(200));
+    CHECK(stored->fields() == nlohmann::json{{"email", "new@x.no"}});
+
+    RecordUpdate u{stored->rowid, R"({"email":"[redacted]"})", {"rule-b", "rule-a"}, true};
+    store->update_records(std::span(&u, 1));
+    stored = store->find_record("r1");
+    CHECK(stored->unlinked);
+    CHECK(stored->subject.empty());
+    CHECK(stored->applied_rules == std::vector<std::string>{"rule-a", "rule-b"});
+    CHECK(store->upsert_record(record("r1", "K-1", "chat", 1), at(1000)).outcome ==
+          UpsertOutcome::unlinked_conflict);
+    CHECK(store->find_subjects_by_identifier(IdentifierKind::email, "new@x.no").empty());
+    tx.commit();
+}
+
+TEST_CASE("store::events, consents and the batched scan") {
+    auto store = memory_store();
+    WriteTransaction tx(*store);
+    RowId r1 = store->upsert_record(record("r1", "K-1", "chat", 100), at(0)).rowid;
+    RowId r2 = store->upsert_record(record("r2", "K-2", "survey", 150), at(0)).rowid;
+    store->upsert_record(record("r3", "K-2", "chat", 160), at(0));
+    RowId k1 = store->find_subject(std::string_view("K-1"))->rowid;
+    RowId k2 = store->find_subject(std::string_view("K-2"))->rowid;
+
+    CHECK(store->add_event({EventScope::subject, k1, 0, "last_session", at(500)}));
+    CHECK_FALSE(store->add_event({EventScope::subject, k1, 0, "last_session", at(500)}));
+    CHECK(store->add_event({EventScope::subject, k1, 0, "last_session", at(9000)})); // future
+    CHECK(store->add_event({EventScope::record, 0, r1, "report_sent", at(700)}));
+    CHECK(store->add_event({EventScope::global, 0, 0, "ended", at(800)}));
+    CHECK(store->add_event({EventScope::global, 0, 0, "ended", at(600)}));
+    CHECK(store->add_consent(k2, {"survey", true, at(100)}));
+    CHECK(store->add_consent(k2, {"survey", false, at(300)}));
+    CHECK_FALSE(store->add_consent(k2, {"survey", false, at(300)}));
+    CHECK(store->consent_active(k2, "survey", at(200)));
+    CHECK_FALSE(store->consent_active(k2, "survey", at(300)));
+    CHECK(store->consent_withdrawn(k2, "survey", at(400)));
+    Hold h;
+    h.category = "survey";
+    h.reason = "court case";
+    h.placed = at(0);
+    store->place_hold(h);
+
+    CHECK(store->latest_global_events(at(1000)) == std::map<std::string, Instant>{{"ended", at(800)}});
+    CHECK(store->latest_global_events(at(700)) == std::map<std::string, Instant>{{"ended", at(600)}});
+
+    RecordScan scan;
+    scan.now = at(1000);
+    scan.event_kinds = {"last_session", "report_sent"};
+    scan.last_activity = true;
+    scan.consent_purposes = {"survey"};
+    scan.batch_size = 2;
+    std::vector<ScannedRecord> seen;
+    int batches = 0;
+    store->scan_records(scan, [&](std::span<const ScannedRecord> batch) {
+        ++batches;
+        seen.insert(seen.end(), batch.begin(), batch.end());
+        return true;
+    });
+    CHECK(batches == 2);
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0].record.id == "r1");
+    CHECK(seen[0].latest_event == std::map<std::string, Instant>{{"last_session", at(500)},
+                                                                 {"report_sent", at(700)}});
+    CHECK(seen[0].last_activity == at(700));
+    CHECK_FALSE(seen[0].held);
+    CHECK(seen[1].record.rowid == r2);
+    CHECK(seen[1].held);
+    CHECK(seen[1].consents.at("survey") == false);
+    CHECK(seen[1].last_activity == at(150));
+    CHECK(seen[2].latest_event.empty());
+
+    scan.categories = {"chat"};
+    scan.subject_rowid = k2;
+    seen.clear();
+    store->scan_records(scan, [&](std::span<const ScannedRecord> batch) {
+        seen.insert(seen.end(), batch.begin(), batch.end());
+        return true;
+    });
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].record.id == "r3");
+    tx.commit();
+}
+
+TEST_CASE("store::deleting records and orphaned subjects") {
+    auto store = memory_store();
+    WriteTransaction tx(*store);
+    RowId r1 = store->upsert_record(record("r1", "K-1", "chat", 100), at(0)).rowid;
+    RowId r2 = store->upsert_record(record("r2", "K-2", "chat", 100), at(0)).rowid;
+    RowId r3 = store->upsert_record(record("r3", "K-3", "chat", 100), at(0)).rowid;
+    RowId k1 = store->find_subject(std::string_view("K-1"))->rowid;
+    RowId k2 = store->find_subject(std::string_view("K-2"))->rowid;
+    RowId k3 = store->find_subject(std::string_view("K-3"))->rowid;
+    store->add_event({EventScope::record, 0, r1, "x", at(5)});
+    Hold h;
+    h.subject_rowid = k2;
+    h.reason = "dispute";
+    h.placed = at(0);
+    store->place_hold(h);
+    Request q;
+    q.kind = "access";
+    q.subject_rowid = k3;
+    q.subject_pseudonym = store->pseudonym("K-3");
+    q.received = at(0);
+    q.due = at(100);
+    std::int64_t qid = store->open_request(q);
+
+    const RowId rows[] = {r1, r2, r3, 999};
+    CHECK(store->delete_records(rows) == 3);
+    const RowId subjects[] = {k1, k2, k3};
+    auto removed = store->delete_orphan_subjects(subjects, at(10));
+    REQUIRE(removed.size() == 1);
+    CHECK(removed[0].ref == "K-1");
+    CHECK(store->count_records() == 0);
+    CHECK(store->count_subjects() == 2);
+
+    auto req = store->find_request(qid);
+    REQUIRE(req);
+    req->closed = at(50);
+    store->update_request(*req);
+    CHECK(store->delete_orphan_subjects(subjects, at(10)).size() == 1); // K-3 now
+    store->release_hold(1, at(20));
+    CHECK_THROWS_WITH(store->release_hold(1, at(20)),
+                      "no active hold with id 1; 'vern hold list' shows them");
+    CHECK(store->delete_orphan_subjects(subjects, at(30)).size() == 1); // K-2 now
+    CHECK(store->count_subjects() == 0);
+    CHECK(store->find_request(qid)->subject_pseudonym == store->pseudonym("K-3"));
+    tx.commit();
+}
+
+TEST_CASE("store::audit chain and pseudonyms") {
+    auto store = memory_store();
+    CHECK(store->pseudonym("K-1").size() == 64);
+    CHECK(store->pseudonym("K-1") == store->pseudonym("K-1"));
+    CHECK(store->pseudonym("K-1") != store->pseudonym("K-2"));
+
+    AuditEntry e;
+    e.at = at(1767225600);
+    e.user = "ops";
+    e.command = "purge";
+    e.action = "delete";
+    e.rule = "chat-30d";
+    e.category = "chat";
+    e.count = 12;
+    e.policy_digest = "abc";
+    CHECK(audit_canonical(1, e) == "12:vern-audit-1,1:1,10:1767225600,3:ops,5:purge,6:delete,"
+                                   "8:chat-30d,4:chat,2:12,3:abc,0:,");
+    {
+        WriteTransaction tx(*store);
+        CHECK(store->append_audit(e) == 1);
+        e.subject = store->pseudonym("K-1");
+        CHECK(store->append_audit(e) == 2);
+        tx.commit();
+    }
+    std::string prev(k_audit_genesis);
+    int n = 0;
+    store->read_audit(0, [&](const StoredAuditEntry& s) {
+        CHECK(s.prev_hash == prev);
+        CHECK(s.hash == audit_hash(prev, s.seq, s.entry));
+        prev = s.hash;
+        ++n;
+        return true;
+    });
+    CHECK(n == 2);
+}
+
+TEST_CASE("store::transactions roll back on error") {
+    auto store = memory_store();
+    try {
+        WriteTransaction tx(*store);
+        store->upsert_record(record("r1", "K-1", "chat", 1), at(0));
+        throw std::runtime_error("boom");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK(store->count_records() == 0);
+    CHECK_FALSE(store->in_transaction());
+    CHECK_THROWS_WITH(store->upsert_record(record("r1", "K-1", "chat", 1), at(0)),
+                      "internal error: upsert_record outside a write transaction");
+}
+
+TEST_CASE("store::files: create 0600, missing, locked") {
+    std::string dir = temp_dir();
+    std::string path = dir + "/s.db";
+    CHECK_THROWS_WITH(open_store(path),
+                      ("store '" + path + "' does not exist; run 'vern init --store " + path +
+                       "' first").c_str());
+    StoreOptions create;
+    create.create = true;
+    ::umask(0);
+    auto a = open_store(path, create);
+    ::umask(022);
+    CHECK(a->open_report().created);
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(a->open_report().warnings.empty());
+
+    StoreOptions quick;
+    quick.lock_timeout = 0;
+    auto b = open_store(path, quick);
+    CHECK_FALSE(b->open_report().created);
+    {
+        WriteTransaction hold(*a);
+        try {
+            WriteTransaction second(*b);
+            FAIL("second writer got the lock");
+        } catch (const Error& e) {
+            CHECK(e.code() == Code::locked);
+            CHECK(std::string(e.what()) == "the store '" + path +
+                                               "' is locked by another vern run (waited 0 s); "
+                                               "try again later");
+        }
+    }
+    WriteTransaction now_free(*b);
+    now_free.commit();
+    b->checkpoint();
+
+    ::chmod(path.c_str(), 0644);
+    auto c = open_store(path, quick);
+    REQUIRE(c->open_report().warnings.size() == 1);
+    CHECK(c->open_report().warnings[0].find("mode 0644") != std::string::npos);
+    a.reset();
+    b.reset();
+    c.reset();
+    std::filesystem::remove_all(dir);
+}
