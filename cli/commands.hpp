@@ -22,5 +22,9 @@ void setup_plan(CLI::App& app, Context& ctx);
 void setup_purge(CLI::App& app, Context& ctx);
 void setup_explain(CLI::App& app, Context& ctx);
 void setup_hold(CLI::App& app, Context& ctx);
+void setup_access(CLI::App& app, Context& ctx);
+void setup_erase(CLI::App& app, Context& ctx);
+void setup_consent(CLI::App& app, Context& ctx);
+void setup_request(CLI::App& app, Context& ctx);
 
 } // namespace vern::cli

@@ -22,6 +22,10 @@ const CommandSpec k_commands[] = {
     {"purge", "Delete and anonymise what the policy says is due", setup_purge},
     {"explain", "Show every rule's anchor, due time and status for records", setup_explain},
     {"hold", "Place, release and list legal holds", setup_hold},
+    {"access", "The GDPR art. 15 access report of one subject", setup_access},
+    {"erase", "GDPR art. 17 erasure of one subject, or --replay an erasure ledger", setup_erase},
+    {"consent", "Record, withdraw and list consents", setup_consent},
+    {"request", "Track data-subject requests and their deadlines", setup_request},
 };
 
 void add_global_options(CLI::App& app, Context& ctx) {

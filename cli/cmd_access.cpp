@@ -1,0 +1,73 @@
+// vern access SELECTOR [--lang nb|en] [--format text|json|html] [--output FILE] [--request ID]
+// [--include-special]: the GDPR art. 15 access report of one subject (art. 20 export as JSON).
+// The disclosure is audited before the report is handed out.
+
+#include "commands.hpp"
+#include "rights_options.hpp"
+
+#include "vern/rights.hpp"
+
+#include <fmt/core.h>
+
+#include <memory>
+
+namespace vern::cli {
+namespace {
+
+struct AccessCliOptions {
+    SelectorOptions selector;
+    std::string lang;
+    std::string output;
+    std::int64_t request = 0;
+    bool include_special = false;
+};
+
+void run_access(Context& ctx, const AccessCliOptions& opts) {
+    const std::string format = ctx.format({"text", "json", "html"});
+    const Policy& policy = ctx.policy();
+    auto lang = parse_language(opts.lang.empty() ? policy.info.language : opts.lang);
+    if (!lang) throw Error(Code::usage, "--lang: " + lang.error());
+    selected(opts.selector); // usage errors before opening the store
+    auto store = open_rights_store(ctx);
+    const Subject subject = resolve_selected(ctx, *store, opts.selector);
+    const Instant now = ctx.now();
+
+    AccessOptions options;
+    options.language = *lang;
+    options.include_special = opts.include_special;
+    if (opts.request != 0) options.request = opts.request;
+    const AccessReport report = build_access_report(*store, policy, subject, now, options);
+    std::string content;
+    if (format == "json") {
+        content = access_report_json(report).dump(2) + "\n";
+    } else if (format == "html") {
+        content = render_access_html(report);
+    } else {
+        content = render_access_text(report);
+    }
+
+    record_access(*store, policy, report, now);
+    if (!opts.output.empty()) {
+        write_private_file(opts.output, content);
+        note(ctx, fmt::format("access report for {} written to {} ({} records)", subject.ref,
+                              opts.output, report.record_count));
+    } else {
+        std::fwrite(content.data(), 1, content.size(), stdout);
+    }
+    if (report.request) note(ctx, fmt::format("request {} closed", *report.request));
+}
+
+} // namespace
+
+void setup_access(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<AccessCliOptions>();
+    add_selector_options(app, opts->selector);
+    app.add_option("--lang", opts->lang, "Language of the report: nb or en (default: the policy's)");
+    app.add_option("--output", opts->output, "Write the report to FILE (mode 0600) instead of stdout");
+    app.add_option("--request", opts->request, "The access or portability request this answers; closes it");
+    app.add_flag("--include-special", opts->include_special,
+                 "Show the fields of special categories (GDPR art. 9)");
+    app.callback([&ctx, opts] { run_access(ctx, *opts); });
+}
+
+} // namespace vern::cli

@@ -1,0 +1,95 @@
+// Shared pieces of the rights commands: selectors, store, private output files.
+
+#include "rights_options.hpp"
+
+#include <fmt/core.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace vern::cli {
+
+void add_selector_options(CLI::App& app, SelectorOptions& opts) {
+    app.add_option("--subject", opts.subject, "The subject's ref")->group("Selector");
+    app.add_option("--email", opts.email, "An e-mail address (case-insensitive)")->group("Selector");
+    app.add_option("--phone", opts.phone, "A phone number (spaces, dashes, +47/0047 ignored)")
+        ->group("Selector");
+    app.add_option("--national-id", opts.national_id,
+                   "A fødselsnummer or D-number (11 digits, check digits validated)")
+        ->group("Selector");
+    app.add_option("--name", opts.name, "A full name (case and spacing ignored)")->group("Selector");
+}
+
+Selector selected(const SelectorOptions& opts) {
+    std::vector<Selector> given;
+    if (!opts.subject.empty()) given.push_back({SelectorKind::subject, opts.subject});
+    if (!opts.email.empty()) given.push_back({SelectorKind::email, opts.email});
+    if (!opts.phone.empty()) given.push_back({SelectorKind::phone, opts.phone});
+    if (!opts.national_id.empty()) given.push_back({SelectorKind::national_id, opts.national_id});
+    if (!opts.name.empty()) given.push_back({SelectorKind::name, opts.name});
+    if (given.size() != 1) {
+        throw Error(Code::usage, "name the subject with exactly one of --subject REF, --email E, "
+                                 "--phone P, --national-id N, --name NAME");
+    }
+    return given.front();
+}
+
+Subject resolve_selected(Context& ctx, Store& store, const SelectorOptions& opts) {
+    const Selector selector = selected(opts);
+    auto matches = find_subjects(store, selector);
+    if (matches.size() == 1) return matches.front();
+    if (matches.size() > 1) {
+        if (ctx.format({"text", "json", "html"}) == "json") {
+            nlohmann::json refs = nlohmann::json::array();
+            for (const auto& s : matches) refs.push_back(s.ref);
+            print_json({{"matches", refs}});
+        } else {
+            for (const auto& s : matches) fmt::print("{}\n", s.ref);
+        }
+        std::fflush(stdout);
+    }
+    throw Error(Code::problem, selector_problem(selector, matches));
+}
+
+std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout) {
+    StoreOptions so;
+    so.lock_timeout = lock_timeout;
+    auto store = open_store(ctx.opts.store, so);
+    for (const std::string& w : store->open_report().warnings) note(ctx, "vern: warning: " + w);
+    return store;
+}
+
+void write_private_file(const std::string& path, const std::string& content) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int err = errno;
+        throw Error(err == EACCES || err == EPERM ? Code::permission : Code::io,
+                    fmt::format("cannot write '{}': {}", path, std::strerror(err)));
+    }
+    if (::fchmod(fd, 0600) != 0) {
+        int err = errno;
+        ::close(fd);
+        throw Error(Code::io, fmt::format("cannot set mode 0600 on '{}': {}", path, std::strerror(err)));
+    }
+    const char* p = content.data();
+    std::size_t left = content.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            ::close(fd);
+            throw Error(Code::io, fmt::format("cannot write '{}': {}", path, std::strerror(err)));
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) {
+        throw Error(Code::io, fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    }
+}
+
+} // namespace vern::cli

@@ -1,0 +1,43 @@
+#pragma once
+// What the rights commands (access, erase, consent, request) share: the subject selector
+// options, opening the store, and writing a private output file.
+
+#include "context.hpp"
+
+#include "vern/selector.hpp"
+#include "vern/store.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+namespace vern::cli {
+
+struct SelectorOptions {
+    std::string subject;
+    std::string email;
+    std::string phone;
+    std::string national_id;
+    std::string name;
+};
+
+// Adds --subject, --email, --phone, --national-id, --name to `app`.
+void add_selector_options(CLI::App& app, SelectorOptions& opts);
+
+// The one selector given; Error(usage) for none or several.
+Selector selected(const SelectorOptions& opts);
+
+// The one subject the selector matches. With several matches, lists their refs on stdout (one a
+// line, or {"matches": [...]} with --format json) and throws Error(problem); nothing else is
+// disclosed.
+Subject resolve_selected(Context& ctx, Store& store, const SelectorOptions& opts);
+
+// Opens the store for a rights command, printing its open warnings.
+std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout = 30);
+
+// Writes `content` to `path`, created or truncated with mode 0600 (a report holds personal
+// data). Throws Error(io) / Error(permission).
+void write_private_file(const std::string& path, const std::string& content);
+
+} // namespace vern::cli
