@@ -84,8 +84,10 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
     if (r.categories.empty()) fmt::print("  no records\n");
     for (const auto& c : r.categories) {
         std::string note_text = outcome_note(c);
-        fmt::print("  {:<11} {:<20} {:<11}{}\n", outcome_text(c, r.dry_run), c.category,
-                   records_text(c.records), note_text.empty() ? "" : "  " + note_text);
+        std::string row = fmt::format("  {:<11} {:<20} {}", outcome_text(c, r.dry_run), c.category,
+                                      records_text(c.records));
+        if (!note_text.empty()) row = fmt::format("{:<48}{}", row, note_text);
+        fmt::print("{}\n", row);
     }
     fmt::print("{} {}, {} retained\n", r.dry_run ? "would erase" : "erased", records_text(r.erased),
                records_text(r.retained));
