@@ -1,0 +1,56 @@
+# vern consent give | withdraw | list: a withdrawal deletes exactly the records that rested on it.
+source "$(dirname "$0")/lib.sh"
+source "$SRC/tests/cli/rights_lib.sh"
+set -e
+fresh_rights_store
+
+test_case "withdrawal deletes exactly the consent-based records, in one transaction, audited"
+vern consent withdraw --subject K-1 --purpose survey --json
+expect_rc 0
+expect_json 'd["deleted"]' "{'survey': 1}"
+expect_json 'd["recorded"]' True
+record_exists survey-1 && fail "survey-1 survived the withdrawal"
+for r in c-1 chat-1 inv-1 nav-1 health-1 survey-3; do record_exists $r || fail "$r deleted"; done
+[ "$(sql "$TMP/s.db" "SELECT count(*) FROM audit WHERE action = 'withdraw' AND rule = 'consent:survey'")" = 1 ] \
+    || fail "withdrawal not audited"
+
+test_case "list shows history and the state at --now"
+vern consent list --subject K-1 --json
+expect_json '[(c["purpose"], c["given"]) for c in d["history"]]' "[('survey', True), ('survey', False)]"
+expect_json 'd["active"]' "{'survey': False}"
+vern consent list --subject K-1 --now 2026-03-05
+expect_out_contains "survey               given"
+expect_out_contains "survey               active now"
+
+test_case "re-ingesting the consent-based record is refused; the store is unchanged"
+before=$(store_hash)
+grep '"survey-1"' "$RIGHTS/data.jsonl" >"$TMP/s1.jsonl"
+vern ingest "$TMP/s1.jsonl"
+expect_rc 65
+[ "$(store_hash)" = "$before" ] || fail "store changed"
+
+test_case "a held record stays; give again"
+vern hold place --subject K-3 --reason "klagesak"
+vern consent withdraw --subject K-3 --purpose survey --json
+expect_json 'd["deleted_total"]' 0
+expect_json 'd["held"]' 1
+record_exists survey-3 || fail "held survey-3 deleted"
+vern consent give --subject K-1 --purpose survey --now 2026-03-11
+expect_rc 0
+expect_out_contains 'consent of K-1 to "survey" given'
+vern consent list --subject K-1 --now 2026-03-12 --json
+expect_json 'd["active"]' "{'survey': True}"
+
+test_case "refusals: unknown purpose (65), unknown subject (1), future --at (65), store unchanged"
+before=$(store_hash)
+vern consent withdraw --subject K-1 --purpose nosuch
+expect_rc 65
+expect_err_contains 'unknown consent purpose "nosuch"; the policy'"'"'s purposes are: survey'
+vern consent withdraw --subject K-9 --purpose survey
+expect_rc 1
+vern consent give --subject K-1 --purpose survey --at 2026-04-01
+expect_rc 65
+vern consent give --subject K-1
+expect_rc 2
+[ "$(store_hash)" = "$before" ] || fail "store changed by a refusal"
+finish
