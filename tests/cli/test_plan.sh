@@ -86,4 +86,17 @@ vern plan --now $NOW
 expect_out_contains "plan at 2026-04-19 10:00:00 CEST (dry run: nothing was changed)"
 expect_out_contains "would do: 4 deleted, 3 anonymized, 0 held, 4 subjects removed"
 
+test_case "exit codes"
+vern plan --store missing.db --now $NOW
+expect_rc 66
+VERN_POLICY= vern plan --now $NOW
+expect_rc 2
+vern plan --batch-size 0 --now $NOW
+expect_rc 2
+vern plan --bogus
+expect_rc 2
+vern purge --dry-run --max-delete 1 --now $NOW
+expect_rc 1
+expect_err_contains "refusing to purge: 4 records would be deleted"
+
 finish
