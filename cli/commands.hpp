@@ -26,5 +26,7 @@ void setup_access(CLI::App& app, Context& ctx);
 void setup_erase(CLI::App& app, Context& ctx);
 void setup_consent(CLI::App& app, Context& ctx);
 void setup_request(CLI::App& app, Context& ctx);
+void setup_audit(CLI::App& app, Context& ctx);
+void setup_status(CLI::App& app, Context& ctx);
 
 } // namespace vern::cli

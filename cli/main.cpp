@@ -26,6 +26,8 @@ const CommandSpec k_commands[] = {
     {"erase", "GDPR art. 17 erasure of one subject, or --replay an erasure ledger", setup_erase},
     {"consent", "Record, withdraw and list consents", setup_consent},
     {"request", "Track data-subject requests and their deadlines", setup_request},
+    {"audit", "Verify the audit log, report on it, export the erasure ledger", setup_audit},
+    {"status", "One screen: records, overdue, next due, requests, holds, last purge", setup_status},
 };
 
 void add_global_options(CLI::App& app, Context& ctx) {

@@ -1,0 +1,225 @@
+// vern audit verify | report | export-erasures: the audit log's hash chain, the audit report for
+// the supervisory authority and monitoring, and the erasure ledger kept beside backups.
+
+#include "commands.hpp"
+
+#include "vern/audit_report.hpp"
+#include "vern/audit_verify.hpp"
+#include "vern/ledger.hpp"
+#include "vern/store.hpp"
+
+#include <fmt/core.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+namespace vern::cli {
+namespace {
+
+struct AuditOptions {
+    std::string expect_head;
+    std::string since;
+    std::string until;
+    bool fail_on_overdue = false;
+    std::string output;
+};
+
+std::unique_ptr<Store> open_read_only(Context& ctx) {
+    StoreOptions so;
+    so.read_only = true;
+    auto store = open_store(ctx.opts.store, so);
+    for (const std::string& w : store->open_report().warnings) {
+        note(ctx, "vern: warning: " + w);
+    }
+    return store;
+}
+
+// ---- verify ----------------------------------------------------------------------------------
+
+nlohmann::json verification_json(const ChainVerification& v, const std::optional<std::string>& ex) {
+    nlohmann::json expected = nullptr;
+    if (ex) {
+        expected = {{"hash", *ex},
+                    {"seq", v.expected_head_seq > 0 ? nlohmann::json(v.expected_head_seq)
+                                                    : nlohmann::json()},
+                    {"appended_since", v.appended_since}};
+    }
+    return {{"intact", v.intact},
+            {"entries", v.entries},
+            {"head_seq", v.head_seq},
+            {"head", v.head},
+            {"problem", chain_problem_name(v.problem)},
+            {"bad_seq", v.bad_seq > 0 ? nlohmann::json(v.bad_seq) : nlohmann::json()},
+            {"message", v.message},
+            {"expected_head", expected}};
+}
+
+void run_verify(Context& ctx, const AuditOptions& opts) {
+    const std::string format = ctx.format();
+    std::optional<std::string> expect;
+    if (!opts.expect_head.empty()) {
+        if (!is_audit_hash(opts.expect_head)) {
+            throw Error(Code::usage,
+                        fmt::format("--expect-head {}: expected a hash of 64 hex characters, as "
+                                    "printed by 'vern audit verify'",
+                                    opts.expect_head));
+        }
+        expect = opts.expect_head;
+    }
+    auto store = open_read_only(ctx);
+    ChainVerification v;
+    {
+        ReadTransaction snapshot(*store);
+        v = verify_audit_chain(*store, expect);
+    }
+    if (!v.intact) {
+        ctx.exit_code = exit_status(Code::problem);
+    }
+    if (format == "json") {
+        print_json(verification_json(v, expect));
+        return;
+    }
+    if (!v.intact) {
+        fmt::print(stderr, "vern: the audit log is broken: {}\n", v.message);
+        if (v.problem != ChainProblem::truncated) {
+            fmt::print(stderr, "the chain is intact up to entry {} (head {})\n", v.head_seq,
+                       v.head);
+        }
+        return;
+    }
+    fmt::print("audit log intact: {} entries\nhead {} (entry {})\n", v.entries, v.head,
+               v.head_seq);
+    if (expect && v.appended_since > 0) {
+        fmt::print("the expected head is entry {}; {} entries were appended since\n",
+                   v.expected_head_seq, v.appended_since);
+    }
+}
+
+// ---- report ----------------------------------------------------------------------------------
+
+Instant parse_option_time(Context& ctx, const char* option, const std::string& text) {
+    auto t = parse_time(text, ctx.zone());
+    if (!t) {
+        throw Error(Code::usage, fmt::format("{}: {}", option, t.error()));
+    }
+    return *t;
+}
+
+void run_report(Context& ctx, const AuditOptions& opts) {
+    const std::string format = ctx.format({"text", "json", "csv"});
+    const Policy& policy = ctx.policy();
+    const Instant now = ctx.now();
+    ReportPeriod period;
+    // The default period: the 30 days up to and including now.
+    period.until = opts.until.empty() ? now : parse_option_time(ctx, "--until", opts.until);
+    period.include_until = opts.until.empty();
+    period.since = opts.since.empty() ? period.until - std::chrono::days(30)
+                                      : parse_option_time(ctx, "--since", opts.since);
+    if (period.since >= period.until) {
+        throw Error(Code::usage, fmt::format("--since {} is not before --until {}",
+                                             format_utc(period.since), format_utc(period.until)));
+    }
+    auto store = open_read_only(ctx);
+    const AuditReport report = build_audit_report(*store, policy, period, now);
+    if (format == "json") {
+        print_json(audit_report_json(report));
+    } else if (format == "csv") {
+        fmt::print("{}", render_audit_report_csv(report));
+    } else {
+        fmt::print("{}", render_audit_report_text(report));
+    }
+    if (opts.fail_on_overdue && report.overdue()) {
+        note(ctx, fmt::format("vern: overdue: {} records, {} requests",
+                              report.outlook.overdue_total, report.overdue_requests.size()));
+        ctx.exit_code = exit_status(Code::problem);
+    }
+}
+
+// ---- export-erasures -------------------------------------------------------------------------
+
+// Writes `text` to `path` with mode 0600 through a temporary file renamed into place.
+void write_private_file(const std::string& path, const std::string& text) {
+    const std::string tmp = path + ".tmp";
+    auto fail = [&](const char* what, const std::string& name) {
+        const int err = errno;
+        const Code code = (err == EACCES || err == EPERM) ? Code::permission : Code::io;
+        throw Error(code, fmt::format("cannot {} '{}': {}", what, name, std::strerror(err)));
+    };
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) fail("create", tmp);
+    if (::fchmod(fd, 0600) != 0) {
+        ::close(fd);
+        fail("chmod", tmp);
+    }
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            fail("write", tmp);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        ::unlink(tmp.c_str());
+        fail("write", tmp);
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        fail("write", path);
+    }
+}
+
+void run_export(Context& ctx, const AuditOptions& opts) {
+    const std::string format = ctx.format();
+    auto store = open_read_only(ctx);
+    std::ostringstream ledger;
+    const LedgerExport result = export_erasure_ledger(*store, ledger);
+    write_private_file(opts.output, ledger.str());
+    if (format == "json") {
+        print_json({{"output", opts.output},
+                    {"erasures", result.erasures},
+                    {"consent_withdrawals", result.consent_withdrawals}});
+    } else {
+        fmt::print("{} erasures and {} consent withdrawals written to {}\n", result.erasures,
+                   result.consent_withdrawals, opts.output);
+    }
+}
+
+} // namespace
+
+void setup_audit(CLI::App& app, Context& ctx) {
+    auto opts = std::make_shared<AuditOptions>();
+    app.require_subcommand(1);
+
+    CLI::App* verify = app.add_subcommand("verify", "Verify the audit log's hash chain");
+    verify->add_option("--expect-head", opts->expect_head,
+                       "A head hash noted earlier: fail if it is no longer in the chain");
+    verify->callback([&ctx, opts] { run_verify(ctx, *opts); });
+
+    CLI::App* report = app.add_subcommand(
+        "report", "What was done in a period, what is overdue and what falls due soon");
+    report->add_option("--since", opts->since, "Start of the period (default: 30 days before --until)");
+    report->add_option("--until", opts->until, "End of the period, exclusive (default: now)");
+    report->add_flag("--fail-on-overdue", opts->fail_on_overdue,
+                     "Exit 1 when a record or a request is overdue (for monitoring)");
+    report->callback([&ctx, opts] { run_report(ctx, *opts); });
+
+    CLI::App* exp = app.add_subcommand(
+        "export-erasures", "Write every erasure and consent withdrawal as a ledger (for backups)");
+    exp->add_option("--output", opts->output, "The ledger file (JSON Lines, mode 0600)")
+        ->required();
+    exp->callback([&ctx, opts] { run_export(ctx, *opts); });
+}
+
+} // namespace vern::cli

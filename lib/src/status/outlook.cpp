@@ -1,0 +1,64 @@
+// The retention outlook: overdue records and what falls due soon, per category.
+
+#include "vern/engine.hpp"
+#include "vern/status.hpp"
+
+#include <map>
+
+namespace vern {
+namespace {
+
+void count(std::map<std::string, CategoryDue>& by_category, const std::string& category,
+           Instant due) {
+    auto [it, inserted] = by_category.try_emplace(category);
+    CategoryDue& c = it->second;
+    if (inserted) {
+        c.category = category;
+        c.earliest = due;
+    } else if (due < c.earliest) {
+        c.earliest = due;
+    }
+    ++c.records;
+}
+
+std::vector<CategoryDue> to_list(std::map<std::string, CategoryDue>& by_category) {
+    std::vector<CategoryDue> list;
+    list.reserve(by_category.size());
+    for (auto& [id, c] : by_category) {
+        list.push_back(std::move(c));
+    }
+    return list;
+}
+
+} // namespace
+
+RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant now,
+                                   const Duration& window) {
+    RetentionOutlook outlook;
+    outlook.now = now;
+    outlook.horizon = add_calendar(now, window, policy.info.zone);
+    outlook.policy_digest = policy.digest;
+    std::map<std::string, CategoryDue> overdue;
+    std::map<std::string, CategoryDue> upcoming;
+    evaluate_records(store, policy, now, EvaluationScope{},
+                     [&](std::span<const RecordEvaluation> batch) {
+                         for (const RecordEvaluation& ev : batch) {
+                             if (ev.decision == Decision::held) {
+                                 ++outlook.held;
+                             }
+                             if (ev.overdue()) {
+                                 count(overdue, ev.record.category, ev.decided_due.value_or(now));
+                                 ++outlook.overdue_total;
+                             } else if (ev.next_due && *ev.next_due <= outlook.horizon) {
+                                 count(upcoming, ev.record.category, *ev.next_due);
+                                 ++outlook.upcoming_total;
+                             }
+                         }
+                         return true;
+                     });
+    outlook.overdue = to_list(overdue);
+    outlook.upcoming = to_list(upcoming);
+    return outlook;
+}
+
+} // namespace vern

@@ -1,0 +1,111 @@
+// `vern status`: the state of a store at a glance.
+
+#include "vern/requests.hpp"
+#include "vern/status.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+namespace vern {
+namespace {
+
+std::int64_t size_of(const std::string& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : static_cast<std::int64_t>(size);
+}
+
+std::vector<StatusRequest> open_requests(Store& store, Instant now) {
+    std::vector<StatusRequest> list;
+    for (const Request& r : store.list_requests()) {
+        if (r.closed) {
+            continue;
+        }
+        StatusRequest s;
+        s.id = r.id;
+        s.kind = r.kind;
+        s.received = r.received;
+        s.due = r.effective_due();
+        s.extended = r.extended_due.has_value();
+        s.days_left = request_days_left(r, now);
+        s.overdue = request_status(r, now) == RequestStatus::overdue;
+        list.push_back(std::move(s));
+    }
+    std::stable_sort(list.begin(), list.end(),
+                     [](const StatusRequest& a, const StatusRequest& b) { return a.due < b.due; });
+    return list;
+}
+
+std::vector<StatusHold> active_holds(Store& store, Instant now) {
+    std::vector<StatusHold> list;
+    for (const Hold& h : store.list_holds()) {
+        if (!h.active_at(now)) {
+            continue;
+        }
+        StatusHold s;
+        s.id = h.id;
+        s.scope = h.category.empty() ? "subject" : "category";
+        s.category = h.category;
+        s.placed = h.placed;
+        list.push_back(std::move(s));
+    }
+    return list;
+}
+
+} // namespace
+
+std::optional<LastPurge> find_last_purge(Store& store) {
+    std::optional<LastPurge> last;
+    store.read_audit(0, [&](const StoredAuditEntry& s) {
+        const AuditEntry& e = s.entry;
+        if (e.command != "purge") {
+            return true;
+        }
+        // A run's entries share its now; a later run (even at an earlier --now) starts anew.
+        if (!last || last->at != e.at || last->user != e.user ||
+            last->policy_digest != e.policy_digest) {
+            last = LastPurge{};
+            last->at = e.at;
+            last->user = e.user;
+            last->policy_digest = e.policy_digest;
+        }
+        if (e.action == "delete") {
+            last->deleted += e.count;
+        } else if (e.action == "anonymize") {
+            last->anonymized += e.count;
+        } else if (e.action == "remove_subject") {
+            last->subjects_removed += e.count;
+        }
+        return true;
+    });
+    return last;
+}
+
+StoreStatus store_status(Store& store, const Policy* policy, Instant now) {
+    StoreStatus status;
+    status.now = now;
+    status.store_path = store.path();
+    if (store.path() != ":memory:") {
+        status.file_bytes = size_of(store.path());
+        status.wal_bytes = size_of(store.path() + "-wal");
+    }
+    status.schema_version = store.schema_version();
+    ReadTransaction snapshot(store);
+    status.subjects = store.count_subjects();
+    status.records = store.count_records();
+    status.records_by_category = store.count_records_by_category();
+    store.read_audit(0, [&](const StoredAuditEntry&) {
+        ++status.audit_entries;
+        return true;
+    });
+    status.open_requests = open_requests(store, now);
+    status.active_holds = active_holds(store, now);
+    status.last_purge = find_last_purge(store);
+    if (policy) {
+        status.outlook = retention_outlook(store, *policy, now);
+    }
+    return status;
+}
+
+} // namespace vern
