@@ -28,27 +28,37 @@ void SqliteStore::index_identifiers(RowId rowid, const nlohmann::json& fields) {
         {IdentifierKind::national_id, &m_identifiers.national_id},
         {IdentifierKind::name, &m_identifiers.name},
     };
+    std::vector<std::pair<const char*, std::string>> rows;
     for (const auto& [kind, names] : kinds) {
         for (const std::string& name : *names) {
             auto it = fields.find(name);
             if (it == fields.end()) continue;
-            std::string value;
+            std::string normal;
             if (it->is_string()) {
-                value = it->get_ref<const std::string&>();
+                normal = normalize_identifier(kind, it->get_ref<const std::string&>());
             } else if (it->is_number_integer()) {
-                value = it->dump();
-            } else {
-                continue;
+                normal = normalize_identifier(kind, it->dump());
             }
-            std::string normal = normalize_identifier(kind, value);
-            if (normal.empty()) continue;
-            auto s = stmt("INSERT INTO identifiers(rid, kind, value) VALUES (?, ?, ?)");
-            s->bind(1, rowid);
-            s->bindNoCopy(2, identifier_kind_name(kind));
-            s->bindNoCopy(3, normal);
-            s->exec();
+            if (!normal.empty()) rows.emplace_back(identifier_kind_name(kind), std::move(normal));
         }
     }
+    if (rows.empty()) return;
+    // One multi-row INSERT per record, prepared once per row count.
+    if (m_identifier_inserts.size() < rows.size() + 1) m_identifier_inserts.resize(rows.size() + 1);
+    auto& slot = m_identifier_inserts[rows.size()];
+    if (!slot) {
+        std::string sql = "INSERT INTO identifiers(rid, kind, value) VALUES (?1, ?, ?)";
+        for (size_t i = 1; i < rows.size(); ++i) sql += ", (?1, ?, ?)";
+        slot = std::make_unique<SQLite::Statement>(*m_db, sql);
+    }
+    StatementLease s(*slot);
+    s->bind(1, rowid);
+    int index = 2;
+    for (const auto& [kind, value] : rows) {
+        s->bindNoCopy(index++, kind);
+        s->bindNoCopy(index++, value);
+    }
+    s->exec();
 }
 
 UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
@@ -61,10 +71,27 @@ UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
         } else {
             subject = find_subject(record.subject);
         }
+        std::string fields = record.fields.dump();
+        if (subject) { // the common case of a bulk import: a new record of a known subject
+            auto i = stmt("INSERT INTO records(id, sid, category, created, fields, ingested) "
+                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
+            i->bindNoCopy(1, record.id);
+            i->bind(2, subject->rowid);
+            i->bindNoCopy(3, record.category);
+            i->bind(4, to_db(record.created));
+            i->bindNoCopy(5, fields);
+            i->bind(6, to_db(now));
+            if (i->exec() > 0) {
+                result.outcome = UpsertOutcome::inserted;
+                result.rowid = m_db->getLastInsertRowid();
+                result.subject_rowid = subject->rowid;
+                index_identifiers(result.rowid, record.fields);
+                return result;
+            }
+        }
         auto existing = stmt("SELECT r.rid, r.sid, r.unlinked, s.ref FROM records r "
                              "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.id = ?");
         existing->bindNoCopy(1, record.id);
-        std::string fields = record.fields.dump();
         if (existing->executeStep()) {
             RowId rid = existing->getColumn(0).getInt64();
             if (existing->getColumn(2).getInt() != 0) {

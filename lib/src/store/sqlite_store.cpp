@@ -125,6 +125,9 @@ void SqliteStore::commit() {
 void SqliteStore::rollback() noexcept {
     if (!m_in_transaction) return;
     for (auto& [sql, s] : m_statements) s->tryReset();
+    for (auto& s : m_identifier_inserts) {
+        if (s) s->tryReset();
+    }
     m_db->tryExec("ROLLBACK");
     m_in_transaction = false;
     m_writing = false;
@@ -185,6 +188,7 @@ void SqliteStore::checkpoint() {
 void SqliteStore::vacuum() {
     if (m_in_transaction) throw Error(Code::io, "internal error: vacuum inside a transaction");
     m_statements.clear(); // VACUUM fails while statements are pending
+    m_identifier_inserts.clear();
     try {
         m_db->exec("VACUUM");
     } catch (const std::exception& e) {

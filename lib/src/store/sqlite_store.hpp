@@ -112,6 +112,7 @@ class SqliteStore final : public Store {
     bool m_in_transaction = false;
     bool m_writing = false;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
+    std::vector<std::unique_ptr<SQLite::Statement>> m_identifier_inserts; // by row count
 };
 
 // Wraps an SQLite failure as vern::Error with the store path: io, or permission for
