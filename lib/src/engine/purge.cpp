@@ -51,7 +51,9 @@ class PurgeRun {
         m_result.now = m_opts.now;
         m_result.dry_run = m_opts.dry_run;
         m_result.policy_digest = m_policy.digest;
-        m_progress.total = m_store.count_records();
+        if (m_opts.progress) {
+            m_progress.total = m_store.count_records(); // a full count: only for the bar
+        }
         if (m_opts.dry_run) {
             run_dry();
         } else {
