@@ -1,6 +1,6 @@
 -- The hand-written SQL equivalent of `vern purge` with bench/purge_policy.toml (bench/purge.sh
 -- replaces @NOW@ by the Unix time of the run). Same pragmas as vern: foreign keys (record events
--- and identifier rows cascade), secure_delete, WAL checkpointed and truncated afterwards.
+-- cascade), secure_delete, WAL checkpointed and truncated afterwards.
 PRAGMA foreign_keys = ON;
 PRAGMA secure_delete = ON;
 BEGIN IMMEDIATE;
@@ -22,6 +22,8 @@ DELETE FROM records WHERE rid IN (SELECT rid FROM anchor WHERE at >= 0 AND
 DELETE FROM records WHERE category = 'tool' AND
   (SELECT max(at) FROM events WHERE scope = 'global' AND kind = 'subscription_ended'
      AND at <= @NOW@) + 21 * 86400 <= @NOW@;
+-- Identifier rows of deleted records (the store keeps them without a foreign key).
+DELETE FROM identifiers WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.rid = identifiers.rid);
 -- Subjects left without records (none has an open request or hold in the benchmark store).
 DELETE FROM subjects WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.sid = subjects.sid)
   AND NOT EXISTS (SELECT 1 FROM requests q WHERE q.sid = subjects.sid AND q.closed IS NULL)
