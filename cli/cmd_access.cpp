@@ -62,9 +62,12 @@ void run_access(Context& ctx, const AccessCliOptions& opts) {
 void setup_access(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<AccessCliOptions>();
     add_selector_options(app, opts->selector);
-    app.add_option("--lang", opts->lang, "Language of the report: nb or en (default: the policy's)");
-    app.add_option("--output", opts->output, "Write the report to FILE (mode 0600) instead of stdout");
-    app.add_option("--request", opts->request, "The access or portability request this answers; closes it");
+    app.add_option("--lang", opts->lang,
+                   "Language of the report: nb or en (default: the policy's)");
+    app.add_option("--output", opts->output,
+                   "Write the report to FILE (mode 0600) instead of stdout");
+    app.add_option("--request", opts->request,
+                   "The access or portability request this answers; closes it");
     app.add_flag("--include-special", opts->include_special,
                  "Show the fields of special categories (GDPR art. 9)");
     app.callback([&ctx, opts] { run_access(ctx, *opts); });

@@ -1,5 +1,5 @@
-// vern consent give|withdraw --subject REF --purpose P [--at TIME]; vern consent list --subject REF.
-// A withdrawal deletes, in the same transaction, the records that rested on that consent.
+// vern consent give|withdraw --subject REF --purpose P [--at TIME]; vern consent list --subject
+// REF. A withdrawal deletes, in the same transaction, the records that rested on that consent.
 
 #include "commands.hpp"
 #include "rights_options.hpp"
@@ -58,8 +58,9 @@ void run_change(Context& ctx, const ConsentCliOptions& opts, bool give) {
     const Instant at = consent_time(ctx, opts);
     auto store = open_rights_store(ctx, opts.lock_timeout);
     const Instant now = ctx.now();
-    const ConsentResult r = give ? give_consent(*store, policy, opts.subject, opts.purpose, at, now)
-                                 : withdraw_consent(*store, policy, opts.subject, opts.purpose, at, now);
+    const ConsentResult r =
+        give ? give_consent(*store, policy, opts.subject, opts.purpose, at, now)
+             : withdraw_consent(*store, policy, opts.subject, opts.purpose, at, now);
     print_change(ctx, r);
 }
 
@@ -73,9 +74,12 @@ void run_list(Context& ctx, const ConsentCliOptions& opts) {
     if (ctx.json()) {
         nlohmann::json history = nlohmann::json::array();
         for (const auto& c : s.history) {
-            history.push_back({{"purpose", c.purpose}, {"given", c.given}, {"at", format_utc(c.at)}});
+            history.push_back(
+                {{"purpose", c.purpose}, {"given", c.given}, {"at", format_utc(c.at)}});
         }
-        print_json({{"subject", s.subject}, {"now", format_utc(now)}, {"history", history},
+        print_json({{"subject", s.subject},
+                    {"now", format_utc(now)},
+                    {"history", history},
                     {"active", s.active}});
         return;
     }

@@ -27,7 +27,9 @@ struct EraseCliOptions {
     std::string replay;
 };
 
-std::string records_text(std::int64_t n) { return fmt::format("{} record{}", n, n == 1 ? "" : "s"); }
+std::string records_text(std::int64_t n) {
+    return fmt::format("{} record{}", n, n == 1 ? "" : "s");
+}
 
 std::string outcome_text(const ErasureCategory& c, bool dry_run) {
     switch (c.outcome) {
@@ -57,15 +59,19 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
     if (ctx.json()) {
         nlohmann::json categories = nlohmann::json::array();
         for (const auto& c : r.categories) {
-            categories.push_back({{"category", c.category},
-                                  {"outcome", erase_outcome_name(c.outcome)},
-                                  {"records", c.records},
-                                  {"legal_ref", c.legal_ref.empty() ? nlohmann::json() : nlohmann::json(c.legal_ref)},
-                                  {"controller", c.controller.empty() ? nlohmann::json() : nlohmann::json(c.controller)}});
+            categories.push_back(
+                {{"category", c.category},
+                 {"outcome", erase_outcome_name(c.outcome)},
+                 {"records", c.records},
+                 {"legal_ref",
+                  c.legal_ref.empty() ? nlohmann::json() : nlohmann::json(c.legal_ref)},
+                 {"controller",
+                  c.controller.empty() ? nlohmann::json() : nlohmann::json(c.controller)}});
         }
         nlohmann::json records = nlohmann::json::array();
         for (const auto& i : r.records) {
-            records.push_back({{"id", i.record}, {"category", i.category},
+            records.push_back({{"id", i.record},
+                               {"category", i.category},
                                {"outcome", erase_outcome_name(i.outcome)}});
         }
         print_json({{"subject", r.subject},
@@ -75,7 +81,8 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
                     {"erased", r.erased},
                     {"retained", r.retained},
                     {"subject_removed", r.subject_removed},
-                    {"request_closed", r.request_closed ? nlohmann::json(*r.request_closed) : nlohmann::json()},
+                    {"request_closed",
+                     r.request_closed ? nlohmann::json(*r.request_closed) : nlohmann::json()},
                     {"categories", categories},
                     {"records", records}});
         return;
@@ -95,7 +102,8 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
         fmt::print("subject {} {}; its keyed pseudonym is kept so that ingest refuses it\n",
                    r.subject, r.dry_run ? "would be removed" : "removed");
     } else {
-        fmt::print("subject {} stays in the store (records retained or a hold is active)\n", r.subject);
+        fmt::print("subject {} stays in the store (records retained or a hold is active)\n",
+                   r.subject);
     }
     if (r.request_closed) {
         fmt::print("request {} {}\n", *r.request_closed, r.dry_run ? "would be closed" : "closed");
@@ -108,31 +116,39 @@ void run_replay(Context& ctx, const EraseCliOptions& opts) {
     std::ifstream in(opts.replay);
     if (!in) throw Error(Code::no_input, fmt::format("cannot open the ledger '{}'", opts.replay));
     auto store = open_rights_store(ctx, opts.lock_timeout);
-    const ReplayResult r = replay_erasure_ledger(*store, policy, in, opts.replay, ctx.now(), opts.dry_run);
+    const ReplayResult r =
+        replay_erasure_ledger(*store, policy, in, opts.replay, ctx.now(), opts.dry_run);
     if (ctx.json()) {
         nlohmann::json applied = nlohmann::json::array();
         for (const auto& e : r.applied) {
-            applied.push_back({{"line", e.line}, {"type", e.type}, {"subject", e.subject},
-                               {"purpose", e.purpose.empty() ? nlohmann::json() : nlohmann::json(e.purpose)},
-                               {"deleted", e.deleted}, {"held", e.held},
-                               {"subject_removed", e.subject_removed}});
+            applied.push_back(
+                {{"line", e.line},
+                 {"type", e.type},
+                 {"subject", e.subject},
+                 {"purpose", e.purpose.empty() ? nlohmann::json() : nlohmann::json(e.purpose)},
+                 {"deleted", e.deleted},
+                 {"held", e.held},
+                 {"subject_removed", e.subject_removed}});
         }
-        print_json({{"dry_run", opts.dry_run}, {"entries", r.entries},
-                    {"subjects_found", r.subjects_found}, {"deleted", r.deleted},
-                    {"subjects_removed", r.subjects_removed}, {"applied", applied}});
+        print_json({{"dry_run", opts.dry_run},
+                    {"entries", r.entries},
+                    {"subjects_found", r.subjects_found},
+                    {"deleted", r.deleted},
+                    {"subjects_removed", r.subjects_removed},
+                    {"applied", applied}});
         return;
     }
     for (const auto& e : r.applied) {
         fmt::print("{}:{}: {} {}{}: {} {}{}{}\n", opts.replay, e.line, e.type, e.subject,
-                   e.purpose.empty() ? "" : " (" + e.purpose + ")",
-                   records_text(e.deleted), opts.dry_run ? "would be deleted" : "deleted",
+                   e.purpose.empty() ? "" : " (" + e.purpose + ")", records_text(e.deleted),
+                   opts.dry_run ? "would be deleted" : "deleted",
                    e.held ? fmt::format(", {} held", e.held) : "",
                    e.subject_removed ? ", subject removed" : "");
     }
     fmt::print("{}replayed {} ledger entries: {} subjects still present, {} deleted, {} subjects "
                "removed\n",
-               opts.dry_run ? "dry run: " : "", r.entries, r.subjects_found, records_text(r.deleted),
-               r.subjects_removed);
+               opts.dry_run ? "dry run: " : "", r.entries, r.subjects_found,
+               records_text(r.deleted), r.subjects_removed);
 }
 
 void run_erase(Context& ctx, const EraseCliOptions& opts) {

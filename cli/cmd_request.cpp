@@ -35,7 +35,8 @@ nlohmann::json request_json(const Request& r, Instant now) {
             {"received", format_utc(r.received)},
             {"due", format_utc(r.due)},
             {"extended_due", optional_time(r.extended_due)},
-            {"extension_reason", r.extension_reason.empty() ? nlohmann::json() : nlohmann::json(r.extension_reason)},
+            {"extension_reason",
+             r.extension_reason.empty() ? nlohmann::json() : nlohmann::json(r.extension_reason)},
             {"effective_due", format_utc(r.effective_due())},
             {"closed", optional_time(r.closed)},
             {"status", request_status_name(request_status(r, now))},
@@ -53,7 +54,8 @@ std::string status_text(const Request& r, Instant now, Zone zone) {
         return fmt::format("OVERDUE by {} day{}", days, days == 1 ? "" : "s");
     }
     case RequestStatus::closed: return "closed " + format_local_date(*r.closed, zone) + ", in time";
-    case RequestStatus::closed_late: return "closed " + format_local_date(*r.closed, zone) + ", late";
+    case RequestStatus::closed_late:
+        return "closed " + format_local_date(*r.closed, zone) + ", late";
     }
     return "";
 }
@@ -64,10 +66,10 @@ void print_one(Context& ctx, const char* verb, const Request& r, Instant now) {
         return;
     }
     const Zone zone = ctx.zone();
-    fmt::print("request {} ({}, subject {}) {}: due {}{}\n", r.id, r.kind,
-               r.subject.empty() ? "(removed)" : r.subject, verb,
-               format_local(r.effective_due(), zone),
-               r.extended_due ? fmt::format(" (extended from {})", format_local_date(r.due, zone)) : "");
+    fmt::print(
+        "request {} ({}, subject {}) {}: due {}{}\n", r.id, r.kind,
+        r.subject.empty() ? "(removed)" : r.subject, verb, format_local(r.effective_due(), zone),
+        r.extended_due ? fmt::format(" (extended from {})", format_local_date(r.due, zone)) : "");
 }
 
 void run_open(Context& ctx, const RequestCliOptions& opts) {
@@ -129,7 +131,8 @@ void run_list(Context& ctx, const RequestCliOptions& opts) {
     const auto requests = list_requests(*store, opts.overdue, now);
     if (ctx.json()) {
         nlohmann::json list = nlohmann::json::array();
-        for (const auto& r : requests) list.push_back(request_json(r, now));
+        for (const auto& r : requests)
+            list.push_back(request_json(r, now));
         print_json({{"now", format_utc(now)}, {"requests", list}});
         return;
     }
@@ -152,7 +155,8 @@ void setup_request(CLI::App& app, Context& ctx) {
                         "Seconds to wait for another vern run (default 30)")
             ->check(CLI::NonNegativeNumber);
     };
-    CLI::App* open = app.add_subcommand("open", "Register a request; due = received + request_deadline");
+    CLI::App* open =
+        app.add_subcommand("open", "Register a request; due = received + request_deadline");
     open->add_option("--kind", opts->kind, request_kinds_text())->required();
     open->add_option("--subject", opts->subject, "The subject's ref")->required();
     open->add_option("--received", opts->received, "When it was received (default now)");

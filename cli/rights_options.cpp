@@ -14,13 +14,15 @@ namespace vern::cli {
 
 void add_selector_options(CLI::App& app, SelectorOptions& opts) {
     app.add_option("--subject", opts.subject, "The subject's ref")->group("Selector");
-    app.add_option("--email", opts.email, "An e-mail address (case-insensitive)")->group("Selector");
+    app.add_option("--email", opts.email, "An e-mail address (case-insensitive)")
+        ->group("Selector");
     app.add_option("--phone", opts.phone, "A phone number (spaces, dashes, +47/0047 ignored)")
         ->group("Selector");
     app.add_option("--national-id", opts.national_id,
                    "A fødselsnummer or D-number (11 digits, check digits validated)")
         ->group("Selector");
-    app.add_option("--name", opts.name, "A full name (case and spacing ignored)")->group("Selector");
+    app.add_option("--name", opts.name, "A full name (case and spacing ignored)")
+        ->group("Selector");
 }
 
 Selector selected(const SelectorOptions& opts) {
@@ -44,10 +46,12 @@ Subject resolve_selected(Context& ctx, Store& store, const SelectorOptions& opts
     if (matches.size() > 1) {
         if (ctx.format({"text", "json", "html"}) == "json") {
             nlohmann::json refs = nlohmann::json::array();
-            for (const auto& s : matches) refs.push_back(s.ref);
+            for (const auto& s : matches)
+                refs.push_back(s.ref);
             print_json({{"matches", refs}});
         } else {
-            for (const auto& s : matches) fmt::print("{}\n", s.ref);
+            for (const auto& s : matches)
+                fmt::print("{}\n", s.ref);
         }
         std::fflush(stdout);
     }
@@ -58,7 +62,8 @@ std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout) {
     StoreOptions so;
     so.lock_timeout = lock_timeout;
     auto store = open_store(ctx.opts.store, so);
-    for (const std::string& w : store->open_report().warnings) note(ctx, "vern: warning: " + w);
+    for (const std::string& w : store->open_report().warnings)
+        note(ctx, "vern: warning: " + w);
     return store;
 }
 
@@ -72,7 +77,8 @@ void write_private_file(const std::string& path, const std::string& content) {
     if (::fchmod(fd, 0600) != 0) {
         int err = errno;
         ::close(fd);
-        throw Error(Code::io, fmt::format("cannot set mode 0600 on '{}': {}", path, std::strerror(err)));
+        throw Error(Code::io,
+                    fmt::format("cannot set mode 0600 on '{}': {}", path, std::strerror(err)));
     }
     const char* p = content.data();
     std::size_t left = content.size();

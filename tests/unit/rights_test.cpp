@@ -104,7 +104,8 @@ Policy test_policy() {
     }
     PolicyLoad load = load_policy({path});
     std::remove(path);
-    for (const auto& d : load.diagnostics) INFO(format_diagnostic(d));
+    for (const auto& d : load.diagnostics)
+        INFO(format_diagnostic(d));
     REQUIRE_FALSE(load.has_errors());
     return load.policy;
 }
@@ -121,7 +122,8 @@ std::unique_ptr<Store> memory_store(const Policy& p) {
     return s;
 }
 
-void add(Store& s, const char* id, const char* subject, const char* category, json fields = json::object()) {
+void add(Store& s, const char* id, const char* subject, const char* category,
+         json fields = json::object()) {
     WriteTransaction tx(s);
     s.upsert_record(NewRecord{id, subject, category, t("2026-03-01"), fields}, t("2026-03-01"));
     tx.commit();
@@ -129,7 +131,8 @@ void add(Store& s, const char* id, const char* subject, const char* category, js
 
 void give(Store& s, const char* subject, const char* purpose) {
     WriteTransaction tx(s);
-    s.add_consent(s.ensure_subject(subject, t("2026-03-01")).first.rowid, {purpose, true, t("2026-03-01")});
+    s.add_consent(s.ensure_subject(subject, t("2026-03-01")).first.rowid,
+                  {purpose, true, t("2026-03-01")});
     tx.commit();
 }
 
@@ -149,7 +152,8 @@ TEST_CASE("rights::describe_rule in both languages") {
           "(IP-adressen forkortes), phone (de siste 4 tegnene slettes)");
     CHECK(describe_rule(p.rules[2], Language::en) ==
           "deleted 1 year after the organisation-wide event “closed”");
-    CHECK(describe_rule(p.rules[2], Language::nb) == "slettes 1 år etter den felles hendelsen «closed»");
+    CHECK(describe_rule(p.rules[2], Language::nb) ==
+          "slettes 1 år etter den felles hendelsen «closed»");
     CHECK(describe_rule(p.rules[3], Language::en) ==
           "deleted right after the last activity, at the end of that month, while your consent to "
           "“survey” lasts");
@@ -228,7 +232,8 @@ TEST_CASE("rights::withdraw_consent deletes exactly the consent-based records") 
     CHECK_FALSE(s->find_record("s1"));
     CHECK(s->consent_withdrawn(s->find_subject("A")->rowid, "survey", t("2026-03-10")));
     CHECK_THROWS_WITH_AS(withdraw_consent(*s, p, "A", "nosuch", t("2026-03-05"), t("2026-03-10")),
-                         "unknown consent purpose \"nosuch\"; the policy's purposes are: survey", Error);
+                         "unknown consent purpose \"nosuch\"; the policy's purposes are: survey",
+                         Error);
 }
 
 TEST_CASE("rights::requests: deadline, one extension of at most two months") {
@@ -240,7 +245,8 @@ TEST_CASE("rights::requests: deadline, one extension of at most two months") {
     CHECK(format_utc(r.due) == "2026-03-02T09:00:00Z");
     CHECK(request_status(r, t("2026-03-03")) == RequestStatus::overdue);
     CHECK(request_days_left(r, t("2026-02-28")) == 2);
-    CHECK_THROWS_AS(extend_request(*s, p, r.id, "x", Duration{0, 3, 0, "3mo"}, t("2026-02-02")), Error);
+    CHECK_THROWS_AS(extend_request(*s, p, r.id, "x", Duration{0, 3, 0, "3mo"}, t("2026-02-02")),
+                    Error);
     Request e = extend_request(*s, p, r.id, "complex", std::nullopt, t("2026-02-02"));
     CHECK(format_utc(*e.extended_due) == "2026-05-02T08:00:00Z");
     CHECK_THROWS_WITH_AS(extend_request(*s, p, r.id, "again", std::nullopt, t("2026-02-03")),
@@ -267,7 +273,11 @@ TEST_CASE("rights::erasure ledger: export, restore an older copy, replay") {
         give(*s, "B", "survey");
         s->checkpoint();
     }
-    { std::ifstream in(db, std::ios::binary); std::ofstream out(backup, std::ios::binary); out << in.rdbuf(); }
+    {
+        std::ifstream in(db, std::ios::binary);
+        std::ofstream out(backup, std::ios::binary);
+        out << in.rdbuf();
+    }
     std::string ledger;
     {
         auto s = open_store(db, StoreOptions{false, false, 0});
@@ -281,10 +291,13 @@ TEST_CASE("rights::erasure ledger: export, restore an older copy, replay") {
         CHECK(ledger.find("\"A\"") == std::string::npos);
         CHECK(ledger.find("example") == std::string::npos);
         const std::string pa = s->pseudonym("A");
-        CHECK(ledger == "{\"at\":\"2026-03-09T23:00:00Z\",\"categories\":[\"chat\"],\"complete\":true,"
-                        "\"subject\":\"" + pa + "\",\"type\":\"erasure\"}\n"
-                        "{\"at\":\"2026-03-09T23:00:00Z\",\"purpose\":\"survey\",\"subject\":\"" +
-                            s->pseudonym("B") + "\",\"type\":\"consent_withdrawal\"}\n");
+        CHECK(ledger ==
+              "{\"at\":\"2026-03-09T23:00:00Z\",\"categories\":[\"chat\"],\"complete\":true,"
+              "\"subject\":\"" +
+                  pa +
+                  "\",\"type\":\"erasure\"}\n"
+                  "{\"at\":\"2026-03-09T23:00:00Z\",\"purpose\":\"survey\",\"subject\":\"" +
+                  s->pseudonym("B") + "\",\"type\":\"consent_withdrawal\"}\n");
     }
     std::remove(db.c_str());
     std::remove((db + "-wal").c_str());
@@ -303,7 +316,8 @@ TEST_CASE("rights::erasure ledger: export, restore an older copy, replay") {
         CHECK(s->find_record("c2"));
         std::istringstream bad("{\"type\":\"erasure\"}\n");
         CHECK_THROWS_WITH_AS(replay_erasure_ledger(*s, p, bad, "L", t("2026-03-11")),
-                             "L:1: \"subject\" must be a non-empty string; nothing was replayed", Error);
+                             "L:1: \"subject\" must be a non-empty string; nothing was replayed",
+                             Error);
     }
     std::remove(db.c_str());
     std::remove((db + "-wal").c_str());

@@ -10,7 +10,7 @@
 //   erase:    command "erase",   action "erase",    category C, count = records deleted in C
 //             command "erase",   action "erase_subject" when the subject itself was removed
 //   consent:  command "consent", action "give" | "withdraw", rule "consent:PURPOSE"
-//             command "consent", action "delete",  category C, count (records the withdrawal deleted)
+//             command "consent", action "delete",  category C, count (records it deleted)
 // NOTE: these action names and the "consent:PURPOSE" rule form are read back by the erasure
 // ledger export (ledger.hpp) and by `vern audit report`; never change them.
 
@@ -46,7 +46,7 @@ std::string describe_legal_basis(LegalBasis basis, Language lang);
 struct AccessOptions {
     Language language = Language::nb;
     bool include_special = false;         // show the fields of special categories (art. 9)
-    std::optional<std::int64_t> request;  // the request this report answers (closed by record_access)
+    std::optional<std::int64_t> request;  // the request answered (closed by record_access)
 };
 
 struct ReportRecord {
@@ -149,7 +149,8 @@ struct EraseOptions {
 
 // NOTE: the names are a format users rely on (erase JSON "outcome").
 enum class EraseOutcome { erased, held, legal_obligation, processor };
-const char* erase_outcome_name(EraseOutcome o); // "erased" | "held" | "legal_obligation" | "processor"
+// "erased" | "held" | "legal_obligation" | "processor"
+const char* erase_outcome_name(EraseOutcome o);
 
 struct ErasureItem {
     std::string record;

@@ -33,7 +33,8 @@ void render_record(std::string& out, const AccessReport& report, const ReportRec
     row(out, t.created, format_local(r.created, report.zone));
     if (r.next_due) {
         const char* action = r.next_action == "anonymize" ? t.anonymize_action : t.delete_action;
-        row(out, t.next_due, fmt::format("{} ({})", format_local(*r.next_due, report.zone), action));
+        row(out, t.next_due,
+            fmt::format("{} ({})", format_local(*r.next_due, report.zone), action));
     } else {
         row(out, t.next_due, t.not_scheduled);
     }
@@ -60,12 +61,14 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
         row(out, t.legal_basis, c.legal_basis_text);
         if (!c.legal_ref.empty()) row(out, t.legal_ref, c.legal_ref);
         std::string recipients;
-        for (const auto& r : c.recipients) recipients += (recipients.empty() ? "" : ", ") + r;
+        for (const auto& r : c.recipients)
+            recipients += (recipients.empty() ? "" : ", ") + r;
         row(out, t.recipients, recipients.empty() ? t.none : recipients);
         if (!c.source.empty()) row(out, t.source, c.source);
         out += "</table>\n";
         out += fmt::format("<h4>{}</h4>\n<ul class=\"retention\">\n", html_escape(t.retention));
-        for (const auto& words : c.retention) out += fmt::format("<li>{}</li>\n", html_escape(words));
+        for (const auto& words : c.retention)
+            out += fmt::format("<li>{}</li>\n", html_escape(words));
         out += "</ul>\n";
     }
     if (c.role == Role::processor) {
@@ -78,7 +81,8 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
         out += fmt::format("<p class=\"note special\">{}</p>\n",
                            html_escape(report.include_special ? t.special_shown : t.special));
     }
-    for (const auto& r : c.records) render_record(out, report, r, t);
+    for (const auto& r : c.records)
+        render_record(out, report, r, t);
     out += "</section>\n";
 }
 
@@ -107,10 +111,10 @@ std::string render_access_html(const AccessReport& report) {
                        "<title>{} – {}</title>\n<style>{}</style>\n</head>\n<body>\n",
                        language_name(report.language), html_escape(t.title),
                        html_escape(report.controller), k_style);
-    out += fmt::format("<h1>{}</h1>\n<p>{}</p>\n", html_escape(t.title),
-                       html_escape(fmt::format(fmt::runtime(t.intro),
-                                               fmt::arg("controller", report.controller),
-                                               fmt::arg("subject", report.subject))));
+    out += fmt::format(
+        "<h1>{}</h1>\n<p>{}</p>\n", html_escape(t.title),
+        html_escape(fmt::format(fmt::runtime(t.intro), fmt::arg("controller", report.controller),
+                                fmt::arg("subject", report.subject))));
     out += "<table class=\"controller\">\n";
     row(out, t.controller, report.controller);
     row(out, t.contact, report.contact);
@@ -120,10 +124,12 @@ std::string render_access_html(const AccessReport& report) {
 
     out += fmt::format("<h2>{}</h2>\n", html_escape(t.data_heading));
     if (report.categories.empty()) out += fmt::format("<p>{}</p>\n", html_escape(t.no_records));
-    for (const auto& c : report.categories) render_category(out, report, c, t);
+    for (const auto& c : report.categories)
+        render_category(out, report, c, t);
 
     if (!report.events.empty()) {
-        out += fmt::format("<h2>{}</h2>\n<table class=\"events\">\n", html_escape(t.events_heading));
+        out +=
+            fmt::format("<h2>{}</h2>\n<table class=\"events\">\n", html_escape(t.events_heading));
         for (const auto& e : report.events) {
             out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                                html_escape(format_local(e.at, report.zone)), html_escape(e.kind),
@@ -150,7 +156,8 @@ std::string render_access_html(const AccessReport& report) {
 
     out += fmt::format("<h2>{}</h2>\n<ul class=\"rights\">\n", html_escape(t.rights_heading));
     for (const auto& r : report.rights) {
-        out += fmt::format("<li id=\"right-{}\">{}</li>\n", html_escape(r.key), html_escape(r.text));
+        out +=
+            fmt::format("<li id=\"right-{}\">{}</li>\n", html_escape(r.key), html_escape(r.text));
     }
     out += "</ul>\n</body>\n</html>\n";
     return out;

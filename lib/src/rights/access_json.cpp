@@ -24,7 +24,8 @@ nlohmann::json record_json(const ReportRecord& r) {
 
 nlohmann::json category_json(const ReportCategory& c) {
     nlohmann::json records = nlohmann::json::array();
-    for (const auto& r : c.records) records.push_back(record_json(r));
+    for (const auto& r : c.records)
+        records.push_back(record_json(r));
     return {{"id", c.id},
             {"known", c.known},
             {"title", c.title},
@@ -45,22 +46,27 @@ nlohmann::json category_json(const ReportCategory& c) {
 
 nlohmann::json access_report_json(const AccessReport& report) {
     nlohmann::json categories = nlohmann::json::array();
-    for (const auto& c : report.categories) categories.push_back(category_json(c));
+    for (const auto& c : report.categories)
+        categories.push_back(category_json(c));
     nlohmann::json events = nlohmann::json::array();
     for (const auto& e : report.events) {
-        events.push_back({{"kind", e.kind}, {"at", format_utc(e.at)}, {"record", optional_text(e.record)}});
+        events.push_back(
+            {{"kind", e.kind}, {"at", format_utc(e.at)}, {"record", optional_text(e.record)}});
     }
     nlohmann::json history = nlohmann::json::array();
     for (const auto& c : report.consents) {
         history.push_back({{"purpose", c.purpose}, {"given", c.given}, {"at", format_utc(c.at)}});
     }
     nlohmann::json rights = nlohmann::json::array();
-    for (const auto& r : report.rights) rights.push_back({{"right", r.key}, {"text", r.text}});
+    for (const auto& r : report.rights)
+        rights.push_back({{"right", r.key}, {"text", r.text}});
     return {{"schema", "vern-access-1"},
             {"generated", format_utc(report.generated)},
             {"language", language_name(report.language)},
             {"controller",
-             {{"name", report.controller}, {"contact", report.contact}, {"policy", report.policy_name}}},
+             {{"name", report.controller},
+              {"contact", report.contact},
+              {"policy", report.policy_name}}},
             {"supervisory_authority", optional_text(report.supervisory_authority)},
             {"subject", {{"ref", report.subject}}},
             {"include_special", report.include_special},

@@ -15,10 +15,14 @@ std::string printable(std::string_view s) {
     std::string out;
     for (char c : s) {
         auto u = static_cast<unsigned char>(c);
-        if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
-        else if (u < 0x20 || u == 0x7f) out += fmt::format("\\x{:02x}", u);
-        else out += c;
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (u < 0x20 || u == 0x7f)
+            out += fmt::format("\\x{:02x}", u);
+        else
+            out += c;
     }
     return out;
 }
@@ -31,11 +35,13 @@ void heading(std::string& out, const std::string& title, char underline) {
     out += title + "\n";
     // The underline counts characters, not bytes (æ, ø, å are two bytes in UTF-8).
     std::size_t chars = 0;
-    for (unsigned char c : title) chars += (c & 0xC0) != 0x80;
+    for (unsigned char c : title)
+        chars += (c & 0xC0) != 0x80;
     out += std::string(chars, underline) + "\n\n";
 }
 
-void line(std::string& out, const std::string& indent, const char* label, const std::string& value) {
+void line(std::string& out, const std::string& indent, const char* label,
+          const std::string& value) {
     out += fmt::format("{}{}: {}\n", indent, label, printable(value));
 }
 
@@ -48,22 +54,28 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
         line(out, "  ", t.legal_basis, c.legal_basis_text);
         if (!c.legal_ref.empty()) line(out, "  ", t.legal_ref, c.legal_ref);
         std::string recipients;
-        for (const auto& r : c.recipients) recipients += (recipients.empty() ? "" : ", ") + r;
+        for (const auto& r : c.recipients)
+            recipients += (recipients.empty() ? "" : ", ") + r;
         line(out, "  ", t.recipients, recipients.empty() ? t.none : recipients);
         if (!c.source.empty()) line(out, "  ", t.source, c.source);
-        for (const auto& words : c.retention) line(out, "  ", t.retention, words);
+        for (const auto& words : c.retention)
+            line(out, "  ", t.retention, words);
     }
     if (c.role == Role::processor) {
-        out += "  " + fmt::format(fmt::runtime(t.processor), fmt::arg("organisation", report.controller),
-                                  fmt::arg("controller", c.controller)) + "\n";
+        out += "  " +
+               fmt::format(fmt::runtime(t.processor), fmt::arg("organisation", report.controller),
+                           fmt::arg("controller", c.controller)) +
+               "\n";
     }
-    if (c.special) out += fmt::format("  {}\n", report.include_special ? t.special_shown : t.special);
+    if (c.special)
+        out += fmt::format("  {}\n", report.include_special ? t.special_shown : t.special);
     out += fmt::format("  {}:\n", t.records);
     for (const auto& r : c.records) {
         out += fmt::format("    {} {}\n", t.record, printable(r.id));
         line(out, "      ", t.created, format_local(r.created, report.zone));
         if (r.next_due) {
-            const char* action = r.next_action == "anonymize" ? t.anonymize_action : t.delete_action;
+            const char* action =
+                r.next_action == "anonymize" ? t.anonymize_action : t.delete_action;
             line(out, "      ", t.next_due,
                  fmt::format("{} ({})", format_local(*r.next_due, report.zone), action));
         } else {
@@ -98,7 +110,8 @@ std::string render_access_text(const AccessReport& report) {
 
     heading(out, t.data_heading, '-');
     if (report.categories.empty()) out += fmt::format("{}\n\n", t.no_records);
-    for (const auto& c : report.categories) render_category(out, report, c, t);
+    for (const auto& c : report.categories)
+        render_category(out, report, c, t);
 
     if (!report.events.empty()) {
         heading(out, t.events_heading, '-');
@@ -116,12 +129,14 @@ std::string render_access_text(const AccessReport& report) {
                            c.given ? t.consent_given : t.consent_withdrawn);
     }
     for (const auto& [purpose, active] : report.consent_state) {
-        out += fmt::format("  {}: {}\n", printable(purpose), active ? t.consent_active : t.consent_inactive);
+        out += fmt::format("  {}: {}\n", printable(purpose),
+                           active ? t.consent_active : t.consent_inactive);
     }
     out += "\n";
 
     heading(out, t.rights_heading, '-');
-    for (const auto& r : report.rights) out += fmt::format("  - {}\n", r.text);
+    for (const auto& r : report.rights)
+        out += fmt::format("  - {}\n", r.text);
     out += "\n";
     return out;
 }

@@ -16,7 +16,8 @@ void check_purpose(const Policy& policy, const std::string& purpose) {
     auto purposes = consent_purposes(policy);
     if (std::find(purposes.begin(), purposes.end(), purpose) != purposes.end()) return;
     std::string known;
-    for (const auto& p : purposes) known += (known.empty() ? "" : ", ") + p;
+    for (const auto& p : purposes)
+        known += (known.empty() ? "" : ", ") + p;
     throw Error(Code::data, fmt::format("unknown consent purpose \"{}\"; the policy's purposes "
                                         "are: {}",
                                         purpose, known.empty() ? "(none)" : known));
@@ -130,7 +131,8 @@ ConsentStatus list_consents(Store& store, const std::string& ref, Instant now) {
     status.subject = ref;
     ReadTransaction snapshot(store);
     auto subject = store.find_subject(ref);
-    if (!subject) throw Error(Code::problem, fmt::format("no subject with ref '{}' in the store", ref));
+    if (!subject)
+        throw Error(Code::problem, fmt::format("no subject with ref '{}' in the store", ref));
     status.history = store.consent_history(subject->rowid);
     for (const auto& c : status.history) {
         status.active[c.purpose] = store.consent_active(subject->rowid, c.purpose, now);

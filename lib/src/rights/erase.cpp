@@ -39,7 +39,8 @@ void check_categories(const Policy& policy, const std::vector<std::string>& cate
     for (const auto& c : categories) {
         if (policy.find_category(c)) continue;
         std::string known;
-        for (const auto& cat : policy.categories) known += (known.empty() ? "" : ", ") + cat.id;
+        for (const auto& cat : policy.categories)
+            known += (known.empty() ? "" : ", ") + cat.id;
         throw Error(Code::data, fmt::format("unknown category \"{}\" (--category); the policy's "
                                             "categories are: {}",
                                             c, known));
@@ -49,7 +50,8 @@ void check_categories(const Policy& policy, const std::vector<std::string>& cate
 EraseOutcome outcome_of(const Policy& policy, const Candidate& r, bool include_processor) {
     if (r.held) return EraseOutcome::held;
     const Category* cat = policy.find_category(r.category);
-    if (cat && cat->legal_basis == LegalBasis::legal_obligation) return EraseOutcome::legal_obligation;
+    if (cat && cat->legal_basis == LegalBasis::legal_obligation)
+        return EraseOutcome::legal_obligation;
     if (cat && cat->role == Role::processor && !include_processor) return EraseOutcome::processor;
     return EraseOutcome::erased;
 }
@@ -136,15 +138,15 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
                                                result.pseudonym, c.category, c.records));
     }
     if (result.erased == 0 && !result.subject_removed) {
-        store.append_audit(rights::audit_entry(policy, now, options.command, "erase",
-                                               result.pseudonym));
+        store.append_audit(
+            rights::audit_entry(policy, now, options.command, "erase", result.pseudonym));
     }
     if (request) close_request_in_transaction(store, policy, *request, now, options.command);
     if (result.subject_removed) {
         store.delete_subject(subject.rowid);
         store.add_erased(result.pseudonym, now);
-        store.append_audit(rights::audit_entry(policy, now, options.command, "erase_subject",
-                                               result.pseudonym));
+        store.append_audit(
+            rights::audit_entry(policy, now, options.command, "erase_subject", result.pseudonym));
     }
 }
 

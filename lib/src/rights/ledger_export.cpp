@@ -26,7 +26,8 @@ class LedgerWriter {
     explicit LedgerWriter(std::ostream& out) : m_out(out) {}
 
     void entry(const AuditEntry& e) {
-        const bool erase = (e.action == "erase" || e.action == "erase_subject") && !e.subject.empty();
+        const bool erase =
+            (e.action == "erase" || e.action == "erase_subject") && !e.subject.empty();
         if (erase && m_pending.active && m_pending.subject == e.subject && m_pending.at == e.at) {
             add(e);
             return;
@@ -69,8 +70,8 @@ class LedgerWriter {
                             {"at", format_utc(m_pending.at)},
                             {"categories", m_pending.categories},
                             {"complete", m_pending.complete}};
-        if (write(line, line["type"].dump() + line["subject"].dump() +
-                            line["categories"].dump() + line["complete"].dump())) {
+        if (write(line, line["type"].dump() + line["subject"].dump() + line["categories"].dump() +
+                            line["complete"].dump())) {
             ++m_result.erasures;
         }
         m_pending = Pending{};

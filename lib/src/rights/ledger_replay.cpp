@@ -43,7 +43,8 @@ LedgerLine parse_line(const std::string& text, std::int64_t number) {
     l.at = *at;
     if (l.type == "erasure") {
         auto c = j.find("categories");
-        if (c == j.end() || !c->is_array()) throw std::invalid_argument("\"categories\" must be an array");
+        if (c == j.end() || !c->is_array())
+            throw std::invalid_argument("\"categories\" must be an array");
         for (const auto& v : *c) {
             if (!v.is_string()) throw std::invalid_argument("\"categories\" must hold strings");
             l.categories.push_back(v.get<std::string>());
@@ -56,8 +57,8 @@ LedgerLine parse_line(const std::string& text, std::int64_t number) {
     } else if (l.type == "consent_withdrawal") {
         l.purpose = string_field(j, "purpose");
     } else {
-        throw std::invalid_argument(fmt::format(
-            "unknown type \"{}\": expected erasure or consent_withdrawal", l.type));
+        throw std::invalid_argument(
+            fmt::format("unknown type \"{}\": expected erasure or consent_withdrawal", l.type));
     }
     return l;
 }
@@ -72,8 +73,8 @@ std::vector<LedgerLine> read_ledger(std::istream& in, const std::string& name) {
         try {
             lines.push_back(parse_line(text, number));
         } catch (const std::exception& e) {
-            throw Error(Code::data, fmt::format("{}:{}: {}; nothing was replayed", name, number,
-                                                e.what()));
+            throw Error(Code::data,
+                        fmt::format("{}:{}: {}; nothing was replayed", name, number, e.what()));
         }
     }
     if (in.bad()) throw Error(Code::io, fmt::format("cannot read the ledger '{}'", name));
@@ -92,7 +93,8 @@ std::unordered_map<std::string, Subject> subjects_by_pseudonym(Store& store, Ins
         return true;
     });
     std::unordered_map<std::string, Subject> out;
-    for (const auto& [rowid, ref] : refs) out.emplace(store.pseudonym(ref), Subject{rowid, ref, {}});
+    for (const auto& [rowid, ref] : refs)
+        out.emplace(store.pseudonym(ref), Subject{rowid, ref, {}});
     return out;
 }
 
@@ -123,9 +125,9 @@ class Replayer {
 
   private:
     // Deletes the subject's records that match, except held ones; returns the count per category.
-    std::map<std::string, std::int64_t> delete_where(const Subject& s, ReplayedEntry& entry,
-                                                     const std::function<bool(const std::string&)>& match,
-                                                     std::int64_t& left) {
+    std::map<std::string, std::int64_t>
+    delete_where(const Subject& s, ReplayedEntry& entry,
+                 const std::function<bool(const std::string&)>& match, std::int64_t& left) {
         std::map<std::string, std::int64_t> deleted;
         std::vector<RowId> doomed;
         RecordScan scan;
@@ -154,17 +156,21 @@ class Replayer {
                const std::string& category = {}, std::int64_t count = 0,
                const std::string& rule = {}) {
         if (m_dry_run) return;
-        m_store.append_audit(
-            rights::audit_entry(m_policy, m_now, "erase", action, pseudonym, category, count, rule));
+        m_store.append_audit(rights::audit_entry(m_policy, m_now, "erase", action, pseudonym,
+                                                 category, count, rule));
     }
 
     void erase(const LedgerLine& l, const Subject& s, ReplayedEntry& entry) {
         std::int64_t left = 0;
-        auto deleted = delete_where(s, entry, [&](const std::string& category) {
-            return l.complete || std::find(l.categories.begin(), l.categories.end(), category) !=
-                                     l.categories.end();
-        }, left);
-        for (const auto& [category, count] : deleted) audit("erase", l.subject, category, count);
+        auto deleted = delete_where(
+            s, entry,
+            [&](const std::string& category) {
+                return l.complete || std::find(l.categories.begin(), l.categories.end(),
+                                               category) != l.categories.end();
+            },
+            left);
+        for (const auto& [category, count] : deleted)
+            audit("erase", l.subject, category, count);
         if (!l.complete || left != 0) return;
         for (const Hold& h : m_store.list_holds()) {
             if (h.subject_rowid == s.rowid && h.active_at(m_now)) return;
@@ -181,12 +187,16 @@ class Replayer {
             ++m_result.withdrawals_added;
         }
         std::int64_t left = 0;
-        auto deleted = delete_where(s, entry, [&](const std::string& category) {
-            const Category* c = m_policy.find_category(category);
-            return c && c->consent_purpose == l.purpose;
-        }, left);
+        auto deleted = delete_where(
+            s, entry,
+            [&](const std::string& category) {
+                const Category* c = m_policy.find_category(category);
+                return c && c->consent_purpose == l.purpose;
+            },
+            left);
         audit("withdraw", l.subject, {}, entry.deleted, rights::consent_rule(l.purpose));
-        for (const auto& [category, count] : deleted) audit("delete", l.subject, category, count);
+        for (const auto& [category, count] : deleted)
+            audit("delete", l.subject, category, count);
     }
 
     Store& m_store;
@@ -206,13 +216,15 @@ ReplayResult replay_erasure_ledger(Store& store, const Policy& policy, std::istr
     if (dry_run) {
         ReadTransaction snapshot(store);
         Replayer replayer(store, policy, now, true);
-        for (const auto& l : lines) replayer.apply(l);
+        for (const auto& l : lines)
+            replayer.apply(l);
         return replayer.result();
     }
     {
         WriteTransaction tx(store);
         Replayer replayer(store, policy, now, false);
-        for (const auto& l : lines) replayer.apply(l);
+        for (const auto& l : lines)
+            replayer.apply(l);
         result = replayer.result();
         tx.commit();
     }

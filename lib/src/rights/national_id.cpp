@@ -18,14 +18,17 @@ constexpr const char* k_shape = "a fødselsnummer has 11 digits (DDMMYYIIIKK)";
 // remainder of 1 gives 10, which no valid number has).
 template <std::size_t N> int check_digit(const std::string& d, const std::array<int, N>& weights) {
     int sum = 0;
-    for (std::size_t i = 0; i < N; ++i) sum += (d[i] - '0') * weights[i];
+    for (std::size_t i = 0; i < N; ++i)
+        sum += (d[i] - '0') * weights[i];
     int k = 11 - sum % 11;
     if (k == 11) return 0;
     if (k == 10) return -1;
     return k;
 }
 
-int two_digits(const std::string& d, std::size_t at) { return (d[at] - '0') * 10 + (d[at + 1] - '0'); }
+int two_digits(const std::string& d, std::size_t at) {
+    return (d[at] - '0') * 10 + (d[at + 1] - '0');
+}
 
 } // namespace
 
@@ -44,14 +47,16 @@ Expected<std::string> parse_national_id(std::string_view text) {
             return Expected<std::string>::failure(fmt::format(
                 "invalid national id: it contains characters other than digits; {}", k_shape));
         }
-        return Expected<std::string>::failure(fmt::format(
-            "invalid national id: expected 11 digits, got {}; {}", length, k_shape));
+        return Expected<std::string>::failure(
+            fmt::format("invalid national id: expected 11 digits, got {}; {}", length, k_shape));
     }
     int day = two_digits(digits, 0);
     int month = two_digits(digits, 2);
-    if (day > 40) day -= 40;          // D-number
-    if (month > 80) month -= 80;      // synthetic test number
-    else if (month > 40) month -= 40; // H-number
+    if (day > 40) day -= 40; // D-number
+    if (month > 80)
+        month -= 80; // synthetic test number
+    else if (month > 40)
+        month -= 40; // H-number
     if (day < 1 || day > 31 || month < 1 || month > 12) {
         return Expected<std::string>::failure(fmt::format(
             "invalid national id: the date part is not a valid day and month; {}", k_shape));

@@ -97,7 +97,9 @@ const ReportTexts k_en{
 
 } // namespace
 
-const ReportTexts& report_texts(Language lang) { return lang == Language::nb ? k_nb : k_en; }
+const ReportTexts& report_texts(Language lang) {
+    return lang == Language::nb ? k_nb : k_en;
+}
 
 std::vector<ReportRight> subject_rights(const Policy& policy, Language lang) {
     const bool nb = lang == Language::nb;
@@ -140,14 +142,16 @@ std::vector<ReportRight> subject_rights(const Policy& policy, Language lang) {
         "time; the data are then erased (article 7).");
     rights.push_back(
         {"complaint",
-         nb ? fmt::format("Klage: du kan klage til tilsynsmyndigheten, {} (artikkel 77).", authority)
+         nb ? fmt::format("Klage: du kan klage til tilsynsmyndigheten, {} (artikkel 77).",
+                          authority)
             : fmt::format("Complaint: you can lodge a complaint with the supervisory authority, {} "
                           "(article 77).",
                           authority)});
-    rights.push_back({"contact", fmt::format(fmt::runtime(report_texts(lang).rights_contact),
-                                             fmt::arg("contact", policy.info.contact),
-                                             fmt::arg("deadline", duration_in_words(
-                                                                      policy.info.request_deadline, lang)))});
+    rights.push_back(
+        {"contact",
+         fmt::format(fmt::runtime(report_texts(lang).rights_contact),
+                     fmt::arg("contact", policy.info.contact),
+                     fmt::arg("deadline", duration_in_words(policy.info.request_deadline, lang)))});
     return rights;
 }
 

@@ -70,8 +70,8 @@ std::int64_t request_days_left(const Request& request, Instant now) {
 Request open_request(Store& store, const Policy& policy, const Subject& subject,
                      const std::string& kind, Instant received, Instant now) {
     if (!is_request_kind(kind)) {
-        throw Error(Code::usage, fmt::format("unknown request kind \"{}\": expected one of {}", kind,
-                                             request_kinds_text()));
+        throw Error(Code::usage, fmt::format("unknown request kind \"{}\": expected one of {}",
+                                             kind, request_kinds_text()));
     }
     if (received > now) {
         throw Error(Code::data, fmt::format("--received {} is in the future (now is {})",
@@ -135,8 +135,8 @@ Request extend_request(Store& store, const Policy& policy, std::int64_t id,
     return r;
 }
 
-void close_request_in_transaction(Store& store, const Policy& policy, Request& request,
-                                  Instant now, const std::string& command) {
+void close_request_in_transaction(Store& store, const Policy& policy, Request& request, Instant now,
+                                  const std::string& command) {
     request.closed = now;
     store.update_request(request);
     store.append_audit(rights::audit_entry(policy, now, command, "request_close",
@@ -174,7 +174,8 @@ Request check_answering_request(Store& store, std::int64_t id, std::string_view 
         if (r.kind == k) kind_ok = true;
     }
     if (r.closed) {
-        throw Error(Code::problem, fmt::format("request {} is already closed; nothing was done", id));
+        throw Error(Code::problem,
+                    fmt::format("request {} is already closed; nothing was done", id));
     }
     if (!kind_ok) {
         throw Error(Code::problem, fmt::format("request {} is a {} request, not {}; nothing was "

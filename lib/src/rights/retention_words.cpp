@@ -8,7 +8,9 @@
 namespace vern {
 namespace {
 
-bool nb(Language l) { return l == Language::nb; }
+bool nb(Language l) {
+    return l == Language::nb;
+}
 
 std::string count_words(int n, Language l, const char* en_one, const char* en_many,
                         const char* nb_one, const char* nb_many) {
@@ -57,11 +59,14 @@ std::string anchor_words(const Anchor& a, Language l) {
 std::string round_words(Round r, Language l) {
     switch (r) {
     case Round::none: return "";
-    case Round::end_of_day: return nb(l) ? ", ved utgangen av det døgnet" : ", at the end of that day";
-    case Round::end_of_week: return nb(l) ? ", ved utgangen av den uken" : ", at the end of that week";
+    case Round::end_of_day:
+        return nb(l) ? ", ved utgangen av det døgnet" : ", at the end of that day";
+    case Round::end_of_week:
+        return nb(l) ? ", ved utgangen av den uken" : ", at the end of that week";
     case Round::end_of_month:
         return nb(l) ? ", ved utgangen av den måneden" : ", at the end of that month";
-    case Round::end_of_year: return nb(l) ? ", ved utgangen av det året" : ", at the end of that year";
+    case Round::end_of_year:
+        return nb(l) ? ", ved utgangen av det året" : ", at the end of that year";
     }
     return "";
 }
@@ -100,10 +105,13 @@ std::string rights::duration_in_words(const Duration& d, Language lang) {
 Expected<Language> parse_language(std::string_view text) {
     if (text == "nb") return Language::nb;
     if (text == "en") return Language::en;
-    return Expected<Language>::failure(fmt::format("invalid language \"{}\": expected nb or en", text));
+    return Expected<Language>::failure(
+        fmt::format("invalid language \"{}\": expected nb or en", text));
 }
 
-const char* language_name(Language l) { return nb(l) ? "nb" : "en"; }
+const char* language_name(Language l) {
+    return nb(l) ? "nb" : "en";
+}
 
 std::string describe_legal_basis(LegalBasis basis, Language l) {
     const char* law = nb(l) ? "personvernforordningen art. 6 nr. 1 bokstav" : "GDPR art. 6(1)";

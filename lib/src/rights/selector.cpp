@@ -21,7 +21,8 @@ const char* selector_option(SelectorKind kind) {
 
 std::vector<Subject> find_subjects(Store& store, const Selector& selector) {
     if (selector.value.find_first_not_of(" \t") == std::string::npos) {
-        throw Error(Code::usage, fmt::format("{} needs a non-empty value", selector_option(selector.kind)));
+        throw Error(Code::usage,
+                    fmt::format("{} needs a non-empty value", selector_option(selector.kind)));
     }
     switch (selector.kind) {
     case SelectorKind::subject: {
@@ -56,7 +57,8 @@ std::string selector_problem(const Selector& selector, const std::vector<Subject
                            option);
     }
     std::string refs;
-    for (const auto& s : matches) refs += (refs.empty() ? "" : ", ") + s.ref;
+    for (const auto& s : matches)
+        refs += (refs.empty() ? "" : ", ") + s.ref;
     return fmt::format("{} matches {} subjects ({}); nothing was disclosed; choose one with "
                        "--subject REF",
                        option, matches.size(), refs);
