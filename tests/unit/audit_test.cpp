@@ -16,15 +16,15 @@ using namespace vern;
 
 namespace {
 
-Instant t(const char* text) {
+Instant t(const char *text) {
     auto i = parse_time(text, *find_zone("Europe/Oslo"));
     REQUIRE(i.ok());
     return *i;
 }
 
-AuditEntry entry(const char* command, const char* action, const char* category = "",
-                 std::int64_t count = 0, const char* rule = "", const char* at = "2026-04-01",
-                 const char* subject = "") {
+AuditEntry entry(const char *command, const char *action, const char *category = "",
+                 std::int64_t count = 0, const char *rule = "", const char *at = "2026-04-01",
+                 const char *subject = "") {
     AuditEntry e;
     e.at = t(at);
     e.user = "tester";
@@ -38,9 +38,10 @@ AuditEntry entry(const char* command, const char* action, const char* category =
     return e;
 }
 
-void append(Store& store, const std::vector<AuditEntry>& entries) {
+void append(Store &store, const std::vector<AuditEntry> &entries) {
     WriteTransaction tx(store);
-    for (const AuditEntry& e : entries) store.append_audit(e);
+    for (const AuditEntry &e : entries)
+        store.append_audit(e);
     tx.commit();
 }
 
@@ -61,23 +62,24 @@ struct TempStore {
         path = dir + "/s.db";
     }
     ~TempStore() {
-        for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+        for (const char *suffix : {"", "-wal", "-shm"})
+            std::remove((path + suffix).c_str());
         rmdir(dir.c_str());
     }
     // Runs SQL on the file the way an attacker would: the append-only triggers dropped.
-    void tamper(const std::string& sql) const {
+    void tamper(const std::string &sql) const {
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
         db.exec("DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;");
         db.exec(sql);
     }
 };
 
-ChainVerification verify_file(const std::string& path, std::optional<std::string> head = {}) {
+ChainVerification verify_file(const std::string &path, std::optional<std::string> head = {}) {
     auto store = open_store(path);
     return verify_audit_chain(*store, head);
 }
 
-Policy policy_from(const std::string& text) {
+Policy policy_from(const std::string &text) {
     char path[] = "/tmp/vern-audit-test-XXXXXX.toml";
     int fd = mkstemps(path, 5);
     REQUIRE(fd >= 0);
@@ -92,7 +94,7 @@ Policy policy_from(const std::string& text) {
     return load.policy;
 }
 
-const char* const k_policy = R"(
+const char *const k_policy = R"(
 [policy]
 name = "Test"
 controller = "Test AS"
@@ -124,7 +126,7 @@ TEST_CASE("audit::verify an intact chain") {
 
     append(*store, five_entries());
     std::string head3;
-    store->read_audit(2, [&](const StoredAuditEntry& e) {
+    store->read_audit(2, [&](const StoredAuditEntry &e) {
         head3 = e.hash;
         return false;
     });
@@ -152,10 +154,10 @@ TEST_CASE("audit::verify an intact chain") {
 
 TEST_CASE("audit::verify finds tampering") {
     struct Case {
-        const char* sql;
+        const char *sql;
         ChainProblem problem;
         std::int64_t bad_seq;
-        const char* message;
+        const char *message;
     };
     const Case cases[] = {
         {"UPDATE audit SET count = 7 WHERE seq = 2", ChainProblem::changed, 2,
@@ -176,7 +178,7 @@ TEST_CASE("audit::verify finds tampering") {
          "entry 2 does not follow entry 1: its prev_hash is not the hash of entry 1 (entries "
          "were removed, reordered or inserted)"},
     };
-    for (const Case& c : cases) {
+    for (const Case &c : cases) {
         CAPTURE(c.sql);
         TempStore tmp;
         {
@@ -219,7 +221,7 @@ TEST_CASE("audit::is_audit_hash and chain_problem_name") {
 }
 
 TEST_CASE("audit::csv_field") {
-    const std::pair<const char*, const char*> cases[] = {
+    const std::pair<const char *, const char *> cases[] = {
         {"", ""},
         {"chat", "chat"},
         {"a,b", "\"a,b\""},
@@ -228,7 +230,7 @@ TEST_CASE("audit::csv_field") {
         {"cr\r", "\"cr\r\""},
         {"ø and spaces", "ø and spaces"},
     };
-    for (const auto& [in, out] : cases) {
+    for (const auto &[in, out] : cases) {
         CAPTURE(in);
         CHECK(csv_field(in) == out);
     }
@@ -237,23 +239,24 @@ TEST_CASE("audit::csv_field") {
 TEST_CASE("audit::report tallies the period's entries") {
     Policy policy = policy_from(k_policy);
     auto store = open_store(":memory:", StoreOptions{true, false, 0});
-    append(*store, {
-        entry("ingest", "ingest", "chat", 4, "", "2026-03-01"),  // before the period
-        entry("ingest", "ingest", "chat", 3, "", "2026-04-01"),
-        entry("purge", "delete", "chat", 2, "chat-30d", "2026-04-02"),
-        entry("purge", "remove_subject", "", 1, "", "2026-04-02"),
-        entry("purge", "delete", "chat", 1, "chat-30d", "2026-04-03"),
-        entry("erase", "erase", "chat", 1, "", "2026-04-04", "p1"),
-        entry("erase", "erase_subject", "", 0, "", "2026-04-04", "p1"),
-        entry("consent", "withdraw", "", 1, "consent:survey", "2026-04-05", "p2"),
-        entry("consent", "delete", "chat", 1, "", "2026-04-05", "p2"),
-        entry("erase", "withdraw", "", 0, "consent:survey", "2026-04-06", "p2"), // a replay
-        entry("access", "access", "chat", 2, "", "2026-04-07", "p3"),
-        entry("access", "access", "", 0, "", "2026-04-08", "p3"),
-        entry("hold", "hold_place", "chat", 0, "", "2026-04-09"),
-        entry("request", "request_extend", "", 0, "access", "2026-04-09", "p3"),
-        entry("purge", "delete", "chat", 9, "chat-30d", "2026-05-01"),  // at until: excluded
-    });
+    append(*store,
+           {
+               entry("ingest", "ingest", "chat", 4, "", "2026-03-01"), // before the period
+               entry("ingest", "ingest", "chat", 3, "", "2026-04-01"),
+               entry("purge", "delete", "chat", 2, "chat-30d", "2026-04-02"),
+               entry("purge", "remove_subject", "", 1, "", "2026-04-02"),
+               entry("purge", "delete", "chat", 1, "chat-30d", "2026-04-03"),
+               entry("erase", "erase", "chat", 1, "", "2026-04-04", "p1"),
+               entry("erase", "erase_subject", "", 0, "", "2026-04-04", "p1"),
+               entry("consent", "withdraw", "", 1, "consent:survey", "2026-04-05", "p2"),
+               entry("consent", "delete", "chat", 1, "", "2026-04-05", "p2"),
+               entry("erase", "withdraw", "", 0, "consent:survey", "2026-04-06", "p2"), // a replay
+               entry("access", "access", "chat", 2, "", "2026-04-07", "p3"),
+               entry("access", "access", "", 0, "", "2026-04-08", "p3"),
+               entry("hold", "hold_place", "chat", 0, "", "2026-04-09"),
+               entry("request", "request_extend", "", 0, "access", "2026-04-09", "p3"),
+               entry("purge", "delete", "chat", 9, "chat-30d", "2026-05-01"), // at until: excluded
+           });
     ReportPeriod period{t("2026-04-01"), t("2026-05-01")};
     AuditReport r = build_audit_report(*store, policy, period, t("2026-05-02"));
     CHECK(r.entries == 13);
@@ -295,7 +298,8 @@ TEST_CASE("status::retention_outlook and find_last_purge") {
         NewRecord b{"b", "S1", "chat", t("2026-03-05T10:00:00+01:00"), nlohmann::json::object()};
         NewRecord c{"c", "S2", "chat", t("2026-04-20T10:00:00+02:00"), nlohmann::json::object()};
         NewRecord d{"d", "S2", "chat", t("2026-07-01T10:00:00+02:00"), nlohmann::json::object()};
-        for (const auto* r : {&a, &b, &c, &d}) store->upsert_record(*r, t("2026-03-01"));
+        for (const auto *r : {&a, &b, &c, &d})
+            store->upsert_record(*r, t("2026-03-01"));
         tx.commit();
     }
     RetentionOutlook o = retention_outlook(*store, policy, t("2026-04-10"));

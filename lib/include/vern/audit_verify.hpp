@@ -26,27 +26,27 @@ enum class ChainProblem {
     truncated, // the expected head is not in the chain: entries were removed from its end, or
                // the log was rewritten
 };
-const char* chain_problem_name(ChainProblem p); // "none" | "changed" | "removed" | ...
+const char *chain_problem_name(ChainProblem p); // "none" | "changed" | "removed" | ...
 
 struct ChainVerification {
     bool intact = true;
-    std::int64_t entries = 0;          // entries read (up to the first bad one when broken)
-    std::int64_t head_seq = 0;         // seq of the last entry (0 for an empty log)
-    std::string head;                  // its hash (k_audit_genesis for an empty log)
+    std::int64_t entries = 0;  // entries read (up to the first bad one when broken)
+    std::int64_t head_seq = 0; // seq of the last entry (0 for an empty log)
+    std::string head;          // its hash (k_audit_genesis for an empty log)
     ChainProblem problem = ChainProblem::none;
-    std::int64_t bad_seq = 0;          // the first bad entry (with changed/removed/reordered)
-    std::string message;               // for people, e.g. "entry 5 was changed: ..."
+    std::int64_t bad_seq = 0; // the first bad entry (with changed/removed/reordered)
+    std::string message;      // for people, e.g. "entry 5 was changed: ..."
     // With expect_head: the seq of the entry whose hash it is (0 when not found). Entries after
     // it were appended since the head was noted, which is how the log grows.
     std::int64_t expected_head_seq = 0;
-    std::int64_t appended_since = 0;   // head_seq - expected_head_seq when found
+    std::int64_t appended_since = 0; // head_seq - expected_head_seq when found
 };
 
 // REQUIRES: expect_head, if given, is 64 lower-case hex characters (is_audit_hash()).
 // Reads only (call it inside a ReadTransaction for one snapshot). Throws Error(io) for store
 // errors; a broken chain is a result, not an exception.
-ChainVerification verify_audit_chain(Store& store,
-                                     const std::optional<std::string>& expect_head = {});
+ChainVerification verify_audit_chain(Store &store,
+                                     const std::optional<std::string> &expect_head = {});
 
 // True for 64 hex characters (either case).
 bool is_audit_hash(std::string_view text);

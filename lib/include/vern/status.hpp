@@ -30,7 +30,7 @@ struct CategoryDue {
 
 struct RetentionOutlook {
     Instant now{};
-    Instant horizon{};                 // the end of the upcoming window
+    Instant horizon{}; // the end of the upcoming window
     std::string policy_digest;
     // Records whose decision at now is delete or anonymize (engine.hpp RecordEvaluation::overdue),
     // per category (sorted by id) with the oldest due time of the deciding rule.
@@ -39,13 +39,13 @@ struct RetentionOutlook {
     // Records whose next_due lies in (now, horizon], per category with the earliest of them.
     std::vector<CategoryDue> upcoming;
     std::int64_t upcoming_total = 0;
-    std::int64_t held = 0;             // records with a due action blocked by an active hold
+    std::int64_t held = 0; // records with a due action blocked by an active hold
 };
 
 // Evaluates every record at `now` (streaming, memory independent of the store's size).
 // horizon = now + `window` on the policy zone's calendar (default 30 days).
-RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant now,
-                                   const Duration& window = Duration{0, 0, 30, "30d"});
+RetentionOutlook retention_outlook(Store &store, const Policy &policy, Instant now,
+                                   const Duration &window = Duration{0, 0, 30, "30d"});
 
 // ---- status ----------------------------------------------------------------------------------
 
@@ -53,23 +53,23 @@ struct StatusRequest {
     std::int64_t id = 0;
     std::string kind;
     Instant received{};
-    Instant due{};                     // the effective due time (after an extension)
+    Instant due{}; // the effective due time (after an extension)
     bool extended = false;
-    std::int64_t days_left = 0;        // negative when overdue (requests.hpp request_days_left)
+    std::int64_t days_left = 0; // negative when overdue (requests.hpp request_days_left)
     bool overdue = false;
 };
 
 struct StatusHold {
     std::int64_t id = 0;
-    std::string scope;                 // "subject" | "category"
-    std::string category;              // category holds
+    std::string scope;    // "subject" | "category"
+    std::string category; // category holds
     Instant placed{};
 };
 
 // The last `vern purge` that changed something, from the audit log. NOTE: a purge that found
 // nothing due writes no audit entry, so it does not show here.
 struct LastPurge {
-    Instant at{};                      // the run's now
+    Instant at{}; // the run's now
     std::string user;
     std::string policy_digest;
     std::int64_t deleted = 0;          // sum of its "delete" entries
@@ -80,8 +80,8 @@ struct LastPurge {
 struct StoreStatus {
     Instant now{};
     std::string store_path;
-    std::int64_t file_bytes = 0;       // the database file (0 for an in-memory store)
-    std::int64_t wal_bytes = 0;        // its -wal file, if any
+    std::int64_t file_bytes = 0; // the database file (0 for an in-memory store)
+    std::int64_t wal_bytes = 0;  // its -wal file, if any
     int schema_version = 0;
     std::int64_t subjects = 0;
     std::int64_t records = 0;
@@ -90,14 +90,14 @@ struct StoreStatus {
     std::vector<StatusRequest> open_requests; // by effective due time
     std::vector<StatusHold> active_holds;     // by id
     std::optional<LastPurge> last_purge;
-    std::optional<RetentionOutlook> outlook;  // only with a policy
+    std::optional<RetentionOutlook> outlook; // only with a policy
 };
 
 // Reads the state of `store` at `now` in one snapshot. With a policy, also its retention outlook;
 // request deadlines are counted in days (whole days left, rounded down).
-StoreStatus store_status(Store& store, const Policy* policy, Instant now);
+StoreStatus store_status(Store &store, const Policy *policy, Instant now);
 
 // The last purge run in the audit log, or nullopt. Reads the whole log.
-std::optional<LastPurge> find_last_purge(Store& store);
+std::optional<LastPurge> find_last_purge(Store &store);
 
 } // namespace vern

@@ -9,7 +9,7 @@ namespace {
 
 class TextReport {
   public:
-    explicit TextReport(const AuditReport& r) : m_r(r) {}
+    explicit TextReport(const AuditReport &r) : m_r(r) {}
 
     std::string render() {
         header();
@@ -22,7 +22,7 @@ class TextReport {
     }
 
   private:
-    template <typename... Args> void line(fmt::format_string<Args...> f, Args&&... args) {
+    template <typename... Args> void line(fmt::format_string<Args...> f, Args &&...args) {
         m_out += fmt::format(f, std::forward<Args>(args)...);
         m_out += '\n';
     }
@@ -41,17 +41,18 @@ class TextReport {
         if (!m_r.purged.empty()) {
             line("  {:<24} {:<16} {:<10} {:>8}", "rule", "category", "action", "records");
         }
-        for (const RuleActivity& a : m_r.purged) {
+        for (const RuleActivity &a : m_r.purged) {
             line("  {:<24} {:<16} {:<10} {:>8}", a.rule, a.category, a.action, a.records);
         }
         std::int64_t ingested = 0;
-        for (const CategoryCount& c : m_r.ingested) ingested += c.records;
+        for (const CategoryCount &c : m_r.ingested)
+            ingested += c.records;
         line("Ingested: {} records", ingested);
         counts(m_r.ingested);
     }
 
-    void counts(const std::vector<CategoryCount>& list) {
-        for (const CategoryCount& c : list) {
+    void counts(const std::vector<CategoryCount> &list) {
+        for (const CategoryCount &c : list) {
             line("  {:<24} {:>8}", c.category, c.records);
         }
     }
@@ -63,12 +64,11 @@ class TextReport {
         counts(m_r.erased_by_category);
         line("Consent withdrawals: {}; {} records deleted", m_r.withdrawals,
              m_r.withdrawal_deleted);
-        for (const PurposeCount& p : m_r.withdrawals_by_purpose) {
+        for (const PurposeCount &p : m_r.withdrawals_by_purpose) {
             line("  purpose {:<16} {:>8}", p.purpose, p.withdrawals);
         }
         counts(m_r.withdrawal_deleted_by_category);
-        line("Access reports: {}; {} records disclosed", m_r.access_reports,
-             m_r.records_disclosed);
+        line("Access reports: {}; {} records disclosed", m_r.access_reports, m_r.records_disclosed);
         line("Holds: {} placed, {} released; {} active now", m_r.holds_placed, m_r.holds_released,
              m_r.holds_active);
     }
@@ -79,7 +79,7 @@ class TextReport {
              "{} overdue",
              m_r.requests_opened, m_r.requests_extended, m_r.requests_answered_in_time,
              m_r.requests_answered_late, m_r.requests_open, m_r.overdue_requests.size());
-        for (const ReportRequest& q : m_r.overdue_requests) {
+        for (const ReportRequest &q : m_r.overdue_requests) {
             line("  OVERDUE request {} ({}): received {}, due {}, {} days late", q.id, q.kind,
                  local(q.received), local(q.due), -q.days_left);
         }
@@ -88,7 +88,7 @@ class TextReport {
     void policies() {
         line("");
         line("Policy versions in the period:");
-        for (const PolicyVersion& v : m_r.policy_versions) {
+        for (const PolicyVersion &v : m_r.policy_versions) {
             line("  {}  {} to {} ({} entries)", v.digest.empty() ? "(no policy)" : v.digest,
                  local(v.first_seen), local(v.last_seen), v.entries);
         }
@@ -96,10 +96,10 @@ class TextReport {
     }
 
     void outlook() {
-        const RetentionOutlook& o = m_r.outlook;
+        const RetentionOutlook &o = m_r.outlook;
         line("");
         line("Overdue records (due under the current policy, still present): {}", o.overdue_total);
-        for (const CategoryDue& c : o.overdue) {
+        for (const CategoryDue &c : o.overdue) {
             line("  OVERDUE {:<16} {:>8} records, oldest due {}", c.category, c.records,
                  local(c.earliest));
         }
@@ -107,18 +107,18 @@ class TextReport {
             line("Records held (due, blocked by a legal hold): {}", o.held);
         }
         line("Due by {}: {}", local(o.horizon), o.upcoming_total);
-        for (const CategoryDue& c : o.upcoming) {
+        for (const CategoryDue &c : o.upcoming) {
             line("  {:<24} {:>8} records, first due {}", c.category, c.records, local(c.earliest));
         }
     }
 
-    const AuditReport& m_r;
+    const AuditReport &m_r;
     std::string m_out;
 };
 
 } // namespace
 
-std::string render_audit_report_text(const AuditReport& report) {
+std::string render_audit_report_text(const AuditReport &report) {
     return TextReport(report).render();
 }
 
