@@ -41,7 +41,13 @@ echo
 echo "-- the same plan again: nothing left to do"
 "$VERN" plan
 echo
-echo "-- what is left, per category"
+echo "-- vern status"
+"$VERN" status
+echo
+echo "-- vern audit verify: the hash chain of the audit log"
+"$VERN" audit verify
+echo
+echo "-- what is left, per category (read with sqlite3)"
 sqlite3 "$VERN_STORE" "SELECT category, count(*) FROM records GROUP BY category ORDER BY category" 2>/dev/null ||
     true
 echo
