@@ -42,8 +42,10 @@ class LedgerWriter {
                                 {"subject", e.subject},
                                 {"purpose", e.rule.substr(k_consent_prefix.size())},
                                 {"at", format_utc(e.at)}};
-            write(line, line["type"].dump() + line["subject"].dump() + line["purpose"].dump());
-            ++m_result.consent_withdrawals;
+            if (write(line, line["type"].dump() + line["subject"].dump() +
+                                line["purpose"].dump())) {
+                ++m_result.consent_withdrawals;
+            }
         }
     }
 
