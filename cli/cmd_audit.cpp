@@ -32,11 +32,11 @@ struct AuditOptions {
     std::string output;
 };
 
-std::unique_ptr<Store> open_read_only(Context &ctx) {
+std::unique_ptr<Store> open_read_only(Context& ctx) {
     StoreOptions so;
     so.read_only = true;
     auto store = open_store(ctx.opts.store, so);
-    for (const std::string &w : store->open_report().warnings) {
+    for (const std::string& w : store->open_report().warnings) {
         note(ctx, "vern: warning: " + w);
     }
     return store;
@@ -44,7 +44,7 @@ std::unique_ptr<Store> open_read_only(Context &ctx) {
 
 // ---- verify ----------------------------------------------------------------------------------
 
-nlohmann::json verification_json(const ChainVerification &v, const std::optional<std::string> &ex) {
+nlohmann::json verification_json(const ChainVerification& v, const std::optional<std::string>& ex) {
     nlohmann::json expected = nullptr;
     if (ex) {
         expected = {{"hash", *ex},
@@ -62,7 +62,7 @@ nlohmann::json verification_json(const ChainVerification &v, const std::optional
             {"expected_head", expected}};
 }
 
-void run_verify(Context &ctx, const AuditOptions &opts) {
+void run_verify(Context& ctx, const AuditOptions& opts) {
     const std::string format = ctx.format();
     std::optional<std::string> expect;
     if (!opts.expect_head.empty()) {
@@ -97,14 +97,15 @@ void run_verify(Context &ctx, const AuditOptions &opts) {
     }
     fmt::print("audit log intact: {} entries\nhead {} (entry {})\n", v.entries, v.head, v.head_seq);
     if (expect && v.appended_since > 0) {
-        fmt::print("the expected head is entry {}; {} entries were appended since\n",
-                   v.expected_head_seq, v.appended_since);
+        fmt::print("the expected head is entry {}; {} appended since\n", v.expected_head_seq,
+                   v.appended_since == 1 ? std::string("1 entry was")
+                                         : fmt::format("{} entries were", v.appended_since));
     }
 }
 
 // ---- report ----------------------------------------------------------------------------------
 
-Instant parse_option_time(Context &ctx, const char *option, const std::string &text) {
+Instant parse_option_time(Context& ctx, const char* option, const std::string& text) {
     auto t = parse_time(text, ctx.zone());
     if (!t) {
         throw Error(Code::usage, fmt::format("{}: {}", option, t.error()));
@@ -112,9 +113,9 @@ Instant parse_option_time(Context &ctx, const char *option, const std::string &t
     return *t;
 }
 
-void run_report(Context &ctx, const AuditOptions &opts) {
+void run_report(Context& ctx, const AuditOptions& opts) {
     const std::string format = ctx.format({"text", "json", "csv"});
-    const Policy &policy = ctx.policy();
+    const Policy& policy = ctx.policy();
     const Instant now = ctx.now();
     ReportPeriod period;
     // The default period: the 30 days up to and including now.
@@ -145,9 +146,9 @@ void run_report(Context &ctx, const AuditOptions &opts) {
 // ---- export-erasures -------------------------------------------------------------------------
 
 // Writes `text` to `path` with mode 0600 through a temporary file renamed into place.
-void write_private_file(const std::string &path, const std::string &text) {
+void write_private_file(const std::string& path, const std::string& text) {
     const std::string tmp = path + ".tmp";
-    auto fail = [&](const char *what, const std::string &name) {
+    auto fail = [&](const char* what, const std::string& name) {
         const int err = errno;
         const Code code = (err == EACCES || err == EPERM) ? Code::permission : Code::io;
         throw Error(code, fmt::format("cannot {} '{}': {}", what, name, std::strerror(err)));
@@ -181,7 +182,7 @@ void write_private_file(const std::string &path, const std::string &text) {
     }
 }
 
-void run_export(Context &ctx, const AuditOptions &opts) {
+void run_export(Context& ctx, const AuditOptions& opts) {
     const std::string format = ctx.format();
     auto store = open_read_only(ctx);
     std::ostringstream ledger;
@@ -199,16 +200,16 @@ void run_export(Context &ctx, const AuditOptions &opts) {
 
 } // namespace
 
-void setup_audit(CLI::App &app, Context &ctx) {
+void setup_audit(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<AuditOptions>();
     app.require_subcommand(1);
 
-    CLI::App *verify = app.add_subcommand("verify", "Verify the audit log's hash chain");
+    CLI::App* verify = app.add_subcommand("verify", "Verify the audit log's hash chain");
     verify->add_option("--expect-head", opts->expect_head,
                        "A head hash noted earlier: fail if it is no longer in the chain");
     verify->callback([&ctx, opts] { run_verify(ctx, *opts); });
 
-    CLI::App *report = app.add_subcommand(
+    CLI::App* report = app.add_subcommand(
         "report", "What was done in a period, what is overdue and what falls due soon");
     report->add_option("--since", opts->since,
                        "Start of the period (default: 30 days before --until)");
@@ -217,7 +218,7 @@ void setup_audit(CLI::App &app, Context &ctx) {
                      "Exit 1 when a record or a request is overdue (for monitoring)");
     report->callback([&ctx, opts] { run_report(ctx, *opts); });
 
-    CLI::App *exp = app.add_subcommand(
+    CLI::App* exp = app.add_subcommand(
         "export-erasures", "Write every erasure and consent withdrawal as a ledger (for backups)");
     exp->add_option("--output", opts->output, "The ledger file (JSON Lines, mode 0600)")
         ->required();

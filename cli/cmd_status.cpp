@@ -19,7 +19,7 @@ using nlohmann::json;
 std::string human_size(std::int64_t bytes) {
     if (bytes < 1024)
         return fmt::format("{} B", bytes);
-    const char *units[] = {"KiB", "MiB", "GiB", "TiB"};
+    const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
     double v = static_cast<double>(bytes) / 1024.0;
     int u = 0;
     while (v >= 1024.0 && u < 3) {
@@ -29,16 +29,21 @@ std::string human_size(std::int64_t bytes) {
     return fmt::format("{:.1f} {}", v, units[u]);
 }
 
-json dues_json(const std::vector<CategoryDue> &list, const char *time_key) {
+// "1 record", "2 records".
+std::string records(std::int64_t n) {
+    return fmt::format("{} record{}", n, n == 1 ? "" : "s");
+}
+
+json dues_json(const std::vector<CategoryDue>& list, const char* time_key) {
     json a = json::array();
-    for (const CategoryDue &c : list) {
+    for (const CategoryDue& c : list) {
         a.push_back(
             {{"category", c.category}, {"records", c.records}, {time_key, format_utc(c.earliest)}});
     }
     return a;
 }
 
-json outlook_json(const std::optional<RetentionOutlook> &o) {
+json outlook_json(const std::optional<RetentionOutlook>& o) {
     if (!o)
         return nullptr;
     return {{"policy_digest", o->policy_digest},
@@ -50,9 +55,9 @@ json outlook_json(const std::optional<RetentionOutlook> &o) {
             {"due_soon_by_category", dues_json(o->upcoming, "earliest_due")}};
 }
 
-json status_json(const StoreStatus &s) {
+json status_json(const StoreStatus& s) {
     json requests = json::array();
-    for (const StatusRequest &r : s.open_requests) {
+    for (const StatusRequest& r : s.open_requests) {
         requests.push_back({{"id", r.id},
                             {"kind", r.kind},
                             {"received", format_utc(r.received)},
@@ -62,7 +67,7 @@ json status_json(const StoreStatus &s) {
                             {"overdue", r.overdue}});
     }
     json holds = json::array();
-    for (const StatusHold &h : s.active_holds) {
+    for (const StatusHold& h : s.active_holds) {
         holds.push_back({{"id", h.id},
                          {"scope", h.scope},
                          {"category", h.category.empty() ? json() : json(h.category)},
@@ -93,49 +98,52 @@ json status_json(const StoreStatus &s) {
             {"outlook", outlook_json(s.outlook)}};
 }
 
-void print_outlook(const std::optional<RetentionOutlook> &o, Zone zone) {
+void print_outlook(const std::optional<RetentionOutlook>& o, Zone zone) {
     if (!o) {
         fmt::print("overdue     unknown: give --policy to evaluate the records\n");
         return;
     }
-    fmt::print("overdue     {} records{}\n", o->overdue_total,
+    fmt::print("overdue     {}{}\n", records(o->overdue_total),
                o->overdue_total > 0 ? " (due but still present: has the nightly purge run?)" : "");
-    for (const CategoryDue &c : o->overdue) {
+    for (const CategoryDue& c : o->overdue) {
         fmt::print("  {:<20} {:>8}  oldest due {}\n", c.category, c.records,
                    format_local(c.earliest, zone));
     }
     if (o->held > 0) {
-        fmt::print("held        {} records due but under a legal hold\n", o->held);
+        fmt::print("held        {} due but under a legal hold\n", records(o->held));
     }
-    fmt::print("next due    {} records by {}\n", o->upcoming_total, format_local(o->horizon, zone));
-    for (const CategoryDue &c : o->upcoming) {
+    fmt::print("next due    {} by {}\n", records(o->upcoming_total),
+               format_local(o->horizon, zone));
+    for (const CategoryDue& c : o->upcoming) {
         fmt::print("  {:<20} {:>8}  first {}\n", c.category, c.records,
                    format_local(c.earliest, zone));
     }
 }
 
-void print_text(const StoreStatus &s, Zone zone) {
+void print_text(const StoreStatus& s, Zone zone) {
     fmt::print("store       {} ({}, WAL {}), schema {}\n", s.store_path, human_size(s.file_bytes),
                human_size(s.wal_bytes), s.schema_version);
     fmt::print("now         {}\n", format_local(s.now, zone));
     fmt::print("subjects    {}\nrecords     {}\n", s.subjects, s.records);
-    for (const auto &[category, n] : s.records_by_category) {
+    for (const auto& [category, n] : s.records_by_category) {
         fmt::print("  {:<20} {:>8}\n", category, n);
     }
     print_outlook(s.outlook, zone);
     fmt::print("requests    {} open\n", s.open_requests.size());
-    for (const StatusRequest &r : s.open_requests) {
-        fmt::print("  {:>4} {:<14} due {}  {}\n", r.id, r.kind, format_local(r.due, zone),
-                   r.overdue ? fmt::format("OVERDUE by {} days", -r.days_left)
-                             : fmt::format("{} days left", r.days_left));
+    for (const StatusRequest& r : s.open_requests) {
+        fmt::print(
+            "  {:>4} {:<14} due {}  {}\n", r.id, r.kind, format_local(r.due, zone),
+            r.overdue
+                ? fmt::format("OVERDUE by {} day{}", -r.days_left, r.days_left == -1 ? "" : "s")
+                : fmt::format("{} day{} left", r.days_left, r.days_left == 1 ? "" : "s"));
     }
     fmt::print("holds       {} active\n", s.active_holds.size());
-    for (const StatusHold &h : s.active_holds) {
+    for (const StatusHold& h : s.active_holds) {
         fmt::print("  {:>4} {:<8} {:<20} since {}\n", h.id, h.scope,
                    h.category.empty() ? "-" : h.category, format_local(h.placed, zone));
     }
     if (s.last_purge) {
-        const LastPurge &p = *s.last_purge;
+        const LastPurge& p = *s.last_purge;
         fmt::print("last purge  {} by {}: {} deleted, {} anonymised, {} subjects removed\n",
                    format_local(p.at, zone), p.user, p.deleted, p.anonymized, p.subjects_removed);
     } else {
@@ -144,14 +152,14 @@ void print_text(const StoreStatus &s, Zone zone) {
     fmt::print("audit log   {} entries\n", s.audit_entries);
 }
 
-void run_status(Context &ctx) {
+void run_status(Context& ctx) {
     const std::string format = ctx.format();
-    const Policy *policy = ctx.has_policy_option() ? &ctx.policy() : nullptr;
+    const Policy* policy = ctx.has_policy_option() ? &ctx.policy() : nullptr;
     const Instant now = ctx.now();
     StoreOptions so;
     so.read_only = true;
     auto store = open_store(ctx.opts.store, so);
-    for (const std::string &w : store->open_report().warnings) {
+    for (const std::string& w : store->open_report().warnings) {
         note(ctx, "vern: warning: " + w);
     }
     const StoreStatus status = store_status(*store, policy, now);
@@ -164,7 +172,7 @@ void run_status(Context &ctx) {
 
 } // namespace
 
-void setup_status(CLI::App &app, Context &ctx) {
+void setup_status(CLI::App& app, Context& ctx) {
     app.callback([&ctx] { run_status(ctx); });
 }
 

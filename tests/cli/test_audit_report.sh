@@ -13,9 +13,9 @@ fresh_store
 vern audit report --now $WEEK_LATE --fail-on-overdue
 expect_rc 1
 expect_out_contains "Overdue records (due under the current policy, still present): 5"
-expect_out_contains "OVERDUE booking                 2 records, oldest due 2026-03-27 09:00:00 CET"
-expect_out_contains "OVERDUE chat                    2 records, oldest due 2026-03-31 10:00:00 CEST"
-expect_out_contains "OVERDUE note                    1 records, oldest due 2026-03-24 08:00:00 CET"
+expect_out_contains "OVERDUE booking                 2  oldest due 2026-03-27 09:00:00 CET"
+expect_out_contains "OVERDUE chat                    2  oldest due 2026-03-31 10:00:00 CEST"
+expect_out_contains "OVERDUE note                    1  oldest due 2026-03-24 08:00:00 CET"
 expect_out_contains "Due by 2026-05-11 00:00:00 CEST: 1"
 expect_err_contains "vern: overdue: 5 records, 0 requests"
 vern audit report --now $WEEK_LATE --fail-on-overdue --json
@@ -48,7 +48,7 @@ expect_json '[(c["category"], c["records"]) for c in d["ingested"]]' \
     "[('booking', 2), ('chat', 3), ('note', 1), ('survey', 2)]"
 vern audit report --now $WEEK_LATE --fail-on-overdue
 expect_rc 0
-expect_out_contains "Retention (purge): 1 runs; 4 records deleted, 1 anonymised, 0 subjects removed"
+expect_out_contains "Retention (purge): 1 run; 4 records deleted, 1 anonymised; 0 subjects removed"
 expect_out_contains "  chat-30d                 chat             delete            2"
 
 test_case "the period: --since/--until select audit entries (until exclusive)"
@@ -95,8 +95,8 @@ expect_json 'd["requests"]["overdue"]' 1
 expect_json '[(q["id"], q["kind"], q["due"], q["days_left"]) for q in d["requests"]["overdue_requests"]]' \
     "[(1, 'access', '2026-03-30T22:00:00Z', -2)]"
 vern audit report --now $N
-expect_out_contains "Erasures: 1; 3 records erased, 1 subjects removed"
-expect_out_contains "Consent withdrawals: 1; 1 records deleted"
+expect_out_contains "Erasures: 1; 3 records erased, 1 subject removed"
+expect_out_contains "Consent withdrawals: 1; 1 record deleted"
 expect_out_contains "Access reports: 1; 2 records disclosed"
 expect_out_contains "Holds: 2 placed, 1 released; 1 active now"
 expect_out_contains "Requests: 2 opened, 0 extended, 1 answered in time, 1 answered late; 2 open, 1 overdue"

@@ -140,7 +140,7 @@ expect_out_contains "head $HEAD (entry $N)"
 "$VERN" hold release -q 1 --now 2026-04-13 >/dev/null
 vern audit verify --expect-head "$(tr a-f A-F <<<"$HEAD")" # hex in either case
 expect_rc 0
-expect_out_contains "the expected head is entry $N; 1 entries were appended since"
+expect_out_contains "the expected head is entry $N; 1 entry was appended since"
 vern audit verify --expect-head "$HEAD" --json
 expect_json 'd["expected_head"]["seq"]' "$N"
 expect_json 'd["expected_head"]["appended_since"]' 1

@@ -16,15 +16,15 @@ using namespace vern;
 
 namespace {
 
-Instant t(const char *text) {
+Instant t(const char* text) {
     auto i = parse_time(text, *find_zone("Europe/Oslo"));
     REQUIRE(i.ok());
     return *i;
 }
 
-AuditEntry entry(const char *command, const char *action, const char *category = "",
-                 std::int64_t count = 0, const char *rule = "", const char *at = "2026-04-01",
-                 const char *subject = "") {
+AuditEntry entry(const char* command, const char* action, const char* category = "",
+                 std::int64_t count = 0, const char* rule = "", const char* at = "2026-04-01",
+                 const char* subject = "") {
     AuditEntry e;
     e.at = t(at);
     e.user = "tester";
@@ -38,9 +38,9 @@ AuditEntry entry(const char *command, const char *action, const char *category =
     return e;
 }
 
-void append(Store &store, const std::vector<AuditEntry> &entries) {
+void append(Store& store, const std::vector<AuditEntry>& entries) {
     WriteTransaction tx(store);
-    for (const AuditEntry &e : entries)
+    for (const AuditEntry& e : entries)
         store.append_audit(e);
     tx.commit();
 }
@@ -62,24 +62,24 @@ struct TempStore {
         path = dir + "/s.db";
     }
     ~TempStore() {
-        for (const char *suffix : {"", "-wal", "-shm"})
+        for (const char* suffix : {"", "-wal", "-shm"})
             std::remove((path + suffix).c_str());
         rmdir(dir.c_str());
     }
     // Runs SQL on the file the way an attacker would: the append-only triggers dropped.
-    void tamper(const std::string &sql) const {
+    void tamper(const std::string& sql) const {
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
         db.exec("DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;");
         db.exec(sql);
     }
 };
 
-ChainVerification verify_file(const std::string &path, std::optional<std::string> head = {}) {
+ChainVerification verify_file(const std::string& path, std::optional<std::string> head = {}) {
     auto store = open_store(path);
     return verify_audit_chain(*store, head);
 }
 
-Policy policy_from(const std::string &text) {
+Policy policy_from(const std::string& text) {
     char path[] = "/tmp/vern-audit-test-XXXXXX.toml";
     int fd = mkstemps(path, 5);
     REQUIRE(fd >= 0);
@@ -94,7 +94,7 @@ Policy policy_from(const std::string &text) {
     return load.policy;
 }
 
-const char *const k_policy = R"(
+const char* const k_policy = R"(
 [policy]
 name = "Test"
 controller = "Test AS"
@@ -126,7 +126,7 @@ TEST_CASE("audit::verify an intact chain") {
 
     append(*store, five_entries());
     std::string head3;
-    store->read_audit(2, [&](const StoredAuditEntry &e) {
+    store->read_audit(2, [&](const StoredAuditEntry& e) {
         head3 = e.hash;
         return false;
     });
@@ -154,10 +154,10 @@ TEST_CASE("audit::verify an intact chain") {
 
 TEST_CASE("audit::verify finds tampering") {
     struct Case {
-        const char *sql;
+        const char* sql;
         ChainProblem problem;
         std::int64_t bad_seq;
-        const char *message;
+        const char* message;
     };
     const Case cases[] = {
         {"UPDATE audit SET count = 7 WHERE seq = 2", ChainProblem::changed, 2,
@@ -178,7 +178,7 @@ TEST_CASE("audit::verify finds tampering") {
          "entry 2 does not follow entry 1: its prev_hash is not the hash of entry 1 (entries "
          "were removed, reordered or inserted)"},
     };
-    for (const Case &c : cases) {
+    for (const Case& c : cases) {
         CAPTURE(c.sql);
         TempStore tmp;
         {
@@ -221,7 +221,7 @@ TEST_CASE("audit::is_audit_hash and chain_problem_name") {
 }
 
 TEST_CASE("audit::csv_field") {
-    const std::pair<const char *, const char *> cases[] = {
+    const std::pair<const char*, const char*> cases[] = {
         {"", ""},
         {"chat", "chat"},
         {"a,b", "\"a,b\""},
@@ -230,7 +230,7 @@ TEST_CASE("audit::csv_field") {
         {"cr\r", "\"cr\r\""},
         {"ø and spaces", "ø and spaces"},
     };
-    for (const auto &[in, out] : cases) {
+    for (const auto& [in, out] : cases) {
         CAPTURE(in);
         CHECK(csv_field(in) == out);
     }
@@ -298,7 +298,7 @@ TEST_CASE("status::retention_outlook and find_last_purge") {
         NewRecord b{"b", "S1", "chat", t("2026-03-05T10:00:00+01:00"), nlohmann::json::object()};
         NewRecord c{"c", "S2", "chat", t("2026-04-20T10:00:00+02:00"), nlohmann::json::object()};
         NewRecord d{"d", "S2", "chat", t("2026-07-01T10:00:00+02:00"), nlohmann::json::object()};
-        for (const auto *r : {&a, &b, &c, &d})
+        for (const auto* r : {&a, &b, &c, &d})
             store->upsert_record(*r, t("2026-03-01"));
         tx.commit();
     }

@@ -118,7 +118,7 @@ struct AuditReport {
 // Builds the report from the audit entries in the period (ReportPeriod::contains), the store's
 // requests and holds, and the store evaluated under `policy` at `now`. Reads only, in one
 // snapshot.
-AuditReport build_audit_report(Store &store, const Policy &policy, const ReportPeriod &period,
+AuditReport build_audit_report(Store& store, const Policy& policy, const ReportPeriod& period,
                                Instant now);
 
 // The renderings. Text: for a terminal or a letter, times in the policy zone. JSON: schema
@@ -126,9 +126,9 @@ AuditReport build_audit_report(Store &store, const Policy &policy, const ReportP
 // header "section,item,category,rule,count,first,last" (RFC 4180 quoting, CRLF-free: lines end
 // with \n), times RFC 3339 UTC.
 // NOTE: the JSON fields and the CSV columns and section names are formats users rely on.
-std::string render_audit_report_text(const AuditReport &report);
-nlohmann::json audit_report_json(const AuditReport &report);
-std::string render_audit_report_csv(const AuditReport &report);
+std::string render_audit_report_text(const AuditReport& report);
+nlohmann::json audit_report_json(const AuditReport& report);
+std::string render_audit_report_csv(const AuditReport& report);
 
 // One CSV field: quoted when it holds a comma, a double quote, CR or LF; quotes doubled.
 std::string csv_field(std::string_view text);

@@ -26,7 +26,7 @@ enum class ChainProblem {
     truncated, // the expected head is not in the chain: entries were removed from its end, or
                // the log was rewritten
 };
-const char *chain_problem_name(ChainProblem p); // "none" | "changed" | "removed" | ...
+const char* chain_problem_name(ChainProblem p); // "none" | "changed" | "removed" | ...
 
 struct ChainVerification {
     bool intact = true;
@@ -45,8 +45,8 @@ struct ChainVerification {
 // REQUIRES: expect_head, if given, is 64 lower-case hex characters (is_audit_hash()).
 // Reads only (call it inside a ReadTransaction for one snapshot). Throws Error(io) for store
 // errors; a broken chain is a result, not an exception.
-ChainVerification verify_audit_chain(Store &store,
-                                     const std::optional<std::string> &expect_head = {});
+ChainVerification verify_audit_chain(Store& store,
+                                     const std::optional<std::string>& expect_head = {});
 
 // True for 64 hex characters (either case).
 bool is_audit_hash(std::string_view text);

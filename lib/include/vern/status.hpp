@@ -44,8 +44,8 @@ struct RetentionOutlook {
 
 // Evaluates every record at `now` (streaming, memory independent of the store's size).
 // horizon = now + `window` on the policy zone's calendar (default 30 days).
-RetentionOutlook retention_outlook(Store &store, const Policy &policy, Instant now,
-                                   const Duration &window = Duration{0, 0, 30, "30d"});
+RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant now,
+                                   const Duration& window = Duration{0, 0, 30, "30d"});
 
 // ---- status ----------------------------------------------------------------------------------
 
@@ -95,9 +95,9 @@ struct StoreStatus {
 
 // Reads the state of `store` at `now` in one snapshot. With a policy, also its retention outlook;
 // request deadlines are counted in days (whole days left, rounded down).
-StoreStatus store_status(Store &store, const Policy *policy, Instant now);
+StoreStatus store_status(Store& store, const Policy* policy, Instant now);
 
 // The last purge run in the audit log, or nullopt. Reads the whole log.
-std::optional<LastPurge> find_last_purge(Store &store);
+std::optional<LastPurge> find_last_purge(Store& store);
 
 } // namespace vern

@@ -16,12 +16,12 @@ namespace {
 // Sums the period's audit entries into `report`.
 class EntryTally {
   public:
-    explicit EntryTally(AuditReport &report) : m_report(report) {}
+    explicit EntryTally(AuditReport& report) : m_report(report) {}
 
-    void add(const AuditEntry &e) {
+    void add(const AuditEntry& e) {
         ++m_report.entries;
         note_policy(e);
-        const std::string &a = e.action;
+        const std::string& a = e.action;
         if (a == "delete" && (e.command == "consent" || e.command == "erase")) {
             m_withdrawal_deleted[e.category] += e.count; // records a withdrawal deleted
             m_report.withdrawal_deleted += e.count;
@@ -46,24 +46,24 @@ class EntryTally {
     }
 
     void finish() {
-        for (auto &[key, records] : m_purged) {
-            const auto &[rule, category, action] = key;
+        for (auto& [key, records] : m_purged) {
+            const auto& [rule, category, action] = key;
             m_report.purged.push_back(RuleActivity{rule, category, action, records});
         }
         m_report.ingested = to_list(m_ingested);
         m_report.erased_by_category = to_list(m_erased);
         m_report.withdrawal_deleted_by_category = to_list(m_withdrawal_deleted);
-        for (const auto &[purpose, n] : m_purposes) {
+        for (const auto& [purpose, n] : m_purposes) {
             m_report.withdrawals_by_purpose.push_back(PurposeCount{purpose, n});
         }
         m_report.purge_runs = static_cast<std::int64_t>(m_purge_runs.size());
         m_report.erasures = static_cast<std::int64_t>(m_erase_runs.size());
         m_report.access_reports = static_cast<std::int64_t>(m_access_runs.size());
-        for (auto &v : m_versions) {
+        for (auto& v : m_versions) {
             m_report.policy_versions.push_back(std::move(v.second));
         }
         std::stable_sort(m_report.policy_versions.begin(), m_report.policy_versions.end(),
-                         [](const PolicyVersion &a, const PolicyVersion &b) {
+                         [](const PolicyVersion& a, const PolicyVersion& b) {
                              return a.first_seen < b.first_seen;
                          });
     }
@@ -71,21 +71,21 @@ class EntryTally {
   private:
     using Run = std::pair<std::int64_t, std::string>; // (time, user or subject pseudonym)
 
-    static std::vector<CategoryCount> to_list(const std::map<std::string, std::int64_t> &counts) {
+    static std::vector<CategoryCount> to_list(const std::map<std::string, std::int64_t>& counts) {
         std::vector<CategoryCount> list;
-        for (const auto &[category, n] : counts) {
+        for (const auto& [category, n] : counts) {
             list.push_back(CategoryCount{category, n});
         }
         return list;
     }
 
-    static Run run_of(const AuditEntry &e, const std::string &who) {
+    static Run run_of(const AuditEntry& e, const std::string& who) {
         return {e.at.time_since_epoch().count(), who};
     }
 
-    void note_policy(const AuditEntry &e) {
+    void note_policy(const AuditEntry& e) {
         auto [it, inserted] = m_versions.try_emplace(e.policy_digest);
-        PolicyVersion &v = it->second;
+        PolicyVersion& v = it->second;
         if (inserted) {
             v.digest = e.policy_digest;
             v.first_seen = e.at;
@@ -96,7 +96,7 @@ class EntryTally {
         ++v.entries;
     }
 
-    void purge(const AuditEntry &e) {
+    void purge(const AuditEntry& e) {
         m_purge_runs.insert(run_of(e, e.user));
         if (e.action == "remove_subject") {
             m_report.subjects_removed += e.count;
@@ -106,7 +106,7 @@ class EntryTally {
         (e.action == "delete" ? m_report.deleted : m_report.anonymized) += e.count;
     }
 
-    void erase(const AuditEntry &e) {
+    void erase(const AuditEntry& e) {
         m_erase_runs.insert(run_of(e, e.subject));
         if (e.action == "erase_subject") {
             ++m_report.erased_subjects;
@@ -116,13 +116,13 @@ class EntryTally {
         }
     }
 
-    void withdraw(const AuditEntry &e) {
+    void withdraw(const AuditEntry& e) {
         ++m_report.withdrawals;
         const std::string prefix = "consent:";
         ++m_purposes[e.rule.rfind(prefix, 0) == 0 ? e.rule.substr(prefix.size()) : e.rule];
     }
 
-    AuditReport &m_report;
+    AuditReport& m_report;
     std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> m_purged;
     std::map<std::string, std::int64_t> m_ingested;
     std::map<std::string, std::int64_t> m_erased;
@@ -134,8 +134,8 @@ class EntryTally {
     std::map<std::string, PolicyVersion> m_versions;
 };
 
-void tally_requests(Store &store, const ReportPeriod &period, Instant now, AuditReport &report) {
-    for (const Request &r : store.list_requests()) {
+void tally_requests(Store& store, const ReportPeriod& period, Instant now, AuditReport& report) {
+    for (const Request& r : store.list_requests()) {
         if (period.contains(r.received)) {
             ++report.requests_opened;
         }
@@ -153,12 +153,12 @@ void tally_requests(Store &store, const ReportPeriod &period, Instant now, Audit
         }
     }
     std::stable_sort(report.overdue_requests.begin(), report.overdue_requests.end(),
-                     [](const ReportRequest &a, const ReportRequest &b) { return a.due < b.due; });
+                     [](const ReportRequest& a, const ReportRequest& b) { return a.due < b.due; });
 }
 
 } // namespace
 
-AuditReport build_audit_report(Store &store, const Policy &policy, const ReportPeriod &period,
+AuditReport build_audit_report(Store& store, const Policy& policy, const ReportPeriod& period,
                                Instant now) {
     AuditReport report;
     report.period = period;
@@ -167,7 +167,7 @@ AuditReport build_audit_report(Store &store, const Policy &policy, const ReportP
     report.policy_digest = policy.digest;
     ReadTransaction snapshot(store);
     EntryTally tally(report);
-    store.read_audit(0, [&](const StoredAuditEntry &s) {
+    store.read_audit(0, [&](const StoredAuditEntry& s) {
         if (period.contains(s.entry.at)) {
             tally.add(s.entry);
         }
@@ -175,7 +175,7 @@ AuditReport build_audit_report(Store &store, const Policy &policy, const ReportP
     });
     tally.finish();
     tally_requests(store, period, now, report);
-    for (const Hold &h : store.list_holds()) {
+    for (const Hold& h : store.list_holds()) {
         if (h.active_at(now)) {
             ++report.holds_active;
         }

@@ -41,27 +41,27 @@ class CsvTable {
     std::string m_out;
 };
 
-void outlook_rows(CsvTable &t, const AuditReport &r) {
+void outlook_rows(CsvTable& t, const AuditReport& r) {
     t.row("overdue_records", "total", "", "", r.outlook.overdue_total);
-    for (const CategoryDue &c : r.outlook.overdue) {
+    for (const CategoryDue& c : r.outlook.overdue) {
         t.row("overdue_records", "category", c.category, "", c.records, format_utc(c.earliest));
     }
     t.row("held_records", "total", "", "", r.outlook.held);
     t.row("due_soon", "total", "", "", r.outlook.upcoming_total, format_utc(r.outlook.now),
           format_utc(r.outlook.horizon));
-    for (const CategoryDue &c : r.outlook.upcoming) {
+    for (const CategoryDue& c : r.outlook.upcoming) {
         t.row("due_soon", "category", c.category, "", c.records, format_utc(c.earliest));
     }
 }
 
-void request_rows(CsvTable &t, const AuditReport &r) {
+void request_rows(CsvTable& t, const AuditReport& r) {
     t.row("requests", "opened", "", "", r.requests_opened);
     t.row("requests", "extended", "", "", r.requests_extended);
     t.row("requests", "answered_in_time", "", "", r.requests_answered_in_time);
     t.row("requests", "answered_late", "", "", r.requests_answered_late);
     t.row("requests", "open", "", "", r.requests_open);
     t.row("requests", "overdue", "", "", static_cast<std::int64_t>(r.overdue_requests.size()));
-    for (const ReportRequest &q : r.overdue_requests) {
+    for (const ReportRequest& q : r.overdue_requests) {
         t.row("overdue_request", std::to_string(q.id), "", q.kind, q.days_left,
               format_utc(q.received), format_utc(q.due));
     }
@@ -69,32 +69,32 @@ void request_rows(CsvTable &t, const AuditReport &r) {
 
 } // namespace
 
-std::string render_audit_report_csv(const AuditReport &r) {
+std::string render_audit_report_csv(const AuditReport& r) {
     CsvTable t;
     t.row("period", "", "", "", r.entries, format_utc(r.period.since), format_utc(r.period.until));
     t.row("policy", "current", "", r.policy_digest, 0, format_utc(r.now));
-    for (const PolicyVersion &v : r.policy_versions) {
+    for (const PolicyVersion& v : r.policy_versions) {
         t.row("policy_version", v.digest, "", "", v.entries, format_utc(v.first_seen),
               format_utc(v.last_seen));
     }
     t.row("purge", "runs", "", "", r.purge_runs);
     t.row("purge", "subjects_removed", "", "", r.subjects_removed);
-    for (const RuleActivity &a : r.purged) {
+    for (const RuleActivity& a : r.purged) {
         t.row("purge", a.action, a.category, a.rule, a.records);
     }
-    for (const CategoryCount &c : r.ingested) {
+    for (const CategoryCount& c : r.ingested) {
         t.row("ingest", "records", c.category, "", c.records);
     }
     t.row("erasures", "erasures", "", "", r.erasures);
     t.row("erasures", "subjects_removed", "", "", r.erased_subjects);
-    for (const CategoryCount &c : r.erased_by_category) {
+    for (const CategoryCount& c : r.erased_by_category) {
         t.row("erasures", "records", c.category, "", c.records);
     }
     t.row("consent_withdrawals", "withdrawals", "", "", r.withdrawals);
-    for (const PurposeCount &p : r.withdrawals_by_purpose) {
+    for (const PurposeCount& p : r.withdrawals_by_purpose) {
         t.row("consent_withdrawals", "purpose", "", p.purpose, p.withdrawals);
     }
-    for (const CategoryCount &c : r.withdrawal_deleted_by_category) {
+    for (const CategoryCount& c : r.withdrawal_deleted_by_category) {
         t.row("consent_withdrawals", "records_deleted", c.category, "", c.records);
     }
     t.row("access_reports", "reports", "", "", r.access_reports);

@@ -8,26 +8,26 @@ namespace {
 
 using nlohmann::json;
 
-json category_counts(const std::vector<CategoryCount> &list) {
+json category_counts(const std::vector<CategoryCount>& list) {
     json a = json::array();
-    for (const CategoryCount &c : list) {
+    for (const CategoryCount& c : list) {
         a.push_back({{"category", c.category}, {"records", c.records}});
     }
     return a;
 }
 
-json category_dues(const std::vector<CategoryDue> &list, const char *time_key) {
+json category_dues(const std::vector<CategoryDue>& list, const char* time_key) {
     json a = json::array();
-    for (const CategoryDue &c : list) {
+    for (const CategoryDue& c : list) {
         a.push_back(
             {{"category", c.category}, {"records", c.records}, {time_key, format_utc(c.earliest)}});
     }
     return a;
 }
 
-json requests_json(const AuditReport &r) {
+json requests_json(const AuditReport& r) {
     json overdue = json::array();
-    for (const ReportRequest &q : r.overdue_requests) {
+    for (const ReportRequest& q : r.overdue_requests) {
         overdue.push_back({{"id", q.id},
                            {"kind", q.kind},
                            {"received", format_utc(q.received)},
@@ -45,20 +45,20 @@ json requests_json(const AuditReport &r) {
 
 } // namespace
 
-nlohmann::json audit_report_json(const AuditReport &r) {
+nlohmann::json audit_report_json(const AuditReport& r) {
     json purged = json::array();
-    for (const RuleActivity &a : r.purged) {
+    for (const RuleActivity& a : r.purged) {
         purged.push_back({{"rule", a.rule},
                           {"category", a.category},
                           {"action", a.action},
                           {"records", a.records}});
     }
     json purposes = json::array();
-    for (const PurposeCount &p : r.withdrawals_by_purpose) {
+    for (const PurposeCount& p : r.withdrawals_by_purpose) {
         purposes.push_back({{"purpose", p.purpose}, {"withdrawals", p.withdrawals}});
     }
     json versions = json::array();
-    for (const PolicyVersion &v : r.policy_versions) {
+    for (const PolicyVersion& v : r.policy_versions) {
         versions.push_back({{"digest", v.digest},
                             {"first_seen", format_utc(v.first_seen)},
                             {"last_seen", format_utc(v.last_seen)},

@@ -9,7 +9,7 @@
 
 namespace vern {
 
-const char *chain_problem_name(ChainProblem p) {
+const char* chain_problem_name(ChainProblem p) {
     switch (p) {
     case ChainProblem::none:
         return "none";
@@ -40,8 +40,8 @@ std::string lower(std::string s) {
 }
 
 // Checks one entry against the chain so far; fills `result` and returns false at the first fault.
-bool check_entry(const StoredAuditEntry &e, std::int64_t expected_seq, const std::string &prev,
-                 ChainVerification &result) {
+bool check_entry(const StoredAuditEntry& e, std::int64_t expected_seq, const std::string& prev,
+                 ChainVerification& result) {
     auto broken = [&](ChainProblem p, std::int64_t seq, std::string message) {
         result.intact = false;
         result.problem = p;
@@ -82,13 +82,13 @@ bool check_entry(const StoredAuditEntry &e, std::int64_t expected_seq, const std
 
 } // namespace
 
-ChainVerification verify_audit_chain(Store &store, const std::optional<std::string> &expect_head) {
+ChainVerification verify_audit_chain(Store& store, const std::optional<std::string>& expect_head) {
     ChainVerification result;
     result.head = std::string(k_audit_genesis);
     const std::string wanted = expect_head ? lower(*expect_head) : std::string();
     std::int64_t expected_seq = 1;
     std::string prev(k_audit_genesis);
-    store.read_audit(0, [&](const StoredAuditEntry &e) {
+    store.read_audit(0, [&](const StoredAuditEntry& e) {
         if (!check_entry(e, expected_seq, prev, result)) {
             return false;
         }

@@ -8,10 +8,10 @@
 namespace vern {
 namespace {
 
-void count(std::map<std::string, CategoryDue> &by_category, const std::string &category,
+void count(std::map<std::string, CategoryDue>& by_category, const std::string& category,
            Instant due) {
     auto [it, inserted] = by_category.try_emplace(category);
-    CategoryDue &c = it->second;
+    CategoryDue& c = it->second;
     if (inserted) {
         c.category = category;
         c.earliest = due;
@@ -21,10 +21,10 @@ void count(std::map<std::string, CategoryDue> &by_category, const std::string &c
     ++c.records;
 }
 
-std::vector<CategoryDue> to_list(std::map<std::string, CategoryDue> &by_category) {
+std::vector<CategoryDue> to_list(std::map<std::string, CategoryDue>& by_category) {
     std::vector<CategoryDue> list;
     list.reserve(by_category.size());
-    for (auto &[id, c] : by_category) {
+    for (auto& [id, c] : by_category) {
         list.push_back(std::move(c));
     }
     return list;
@@ -32,8 +32,8 @@ std::vector<CategoryDue> to_list(std::map<std::string, CategoryDue> &by_category
 
 } // namespace
 
-RetentionOutlook retention_outlook(Store &store, const Policy &policy, Instant now,
-                                   const Duration &window) {
+RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant now,
+                                   const Duration& window) {
     RetentionOutlook outlook;
     outlook.now = now;
     outlook.horizon = add_calendar(now, window, policy.info.zone);
@@ -42,7 +42,7 @@ RetentionOutlook retention_outlook(Store &store, const Policy &policy, Instant n
     std::map<std::string, CategoryDue> upcoming;
     evaluate_records(store, policy, now, EvaluationScope{},
                      [&](std::span<const RecordEvaluation> batch) {
-                         for (const RecordEvaluation &ev : batch) {
+                         for (const RecordEvaluation& ev : batch) {
                              if (ev.decision == Decision::held) {
                                  ++outlook.held;
                              }

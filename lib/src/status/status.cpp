@@ -10,15 +10,15 @@
 namespace vern {
 namespace {
 
-std::int64_t size_of(const std::string &path) {
+std::int64_t size_of(const std::string& path) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     return ec ? 0 : static_cast<std::int64_t>(size);
 }
 
-std::vector<StatusRequest> open_requests(Store &store, Instant now) {
+std::vector<StatusRequest> open_requests(Store& store, Instant now) {
     std::vector<StatusRequest> list;
-    for (const Request &r : store.list_requests()) {
+    for (const Request& r : store.list_requests()) {
         if (r.closed) {
             continue;
         }
@@ -33,13 +33,13 @@ std::vector<StatusRequest> open_requests(Store &store, Instant now) {
         list.push_back(std::move(s));
     }
     std::stable_sort(list.begin(), list.end(),
-                     [](const StatusRequest &a, const StatusRequest &b) { return a.due < b.due; });
+                     [](const StatusRequest& a, const StatusRequest& b) { return a.due < b.due; });
     return list;
 }
 
-std::vector<StatusHold> active_holds(Store &store, Instant now) {
+std::vector<StatusHold> active_holds(Store& store, Instant now) {
     std::vector<StatusHold> list;
-    for (const Hold &h : store.list_holds()) {
+    for (const Hold& h : store.list_holds()) {
         if (!h.active_at(now)) {
             continue;
         }
@@ -55,10 +55,10 @@ std::vector<StatusHold> active_holds(Store &store, Instant now) {
 
 } // namespace
 
-std::optional<LastPurge> find_last_purge(Store &store) {
+std::optional<LastPurge> find_last_purge(Store& store) {
     std::optional<LastPurge> last;
-    store.read_audit(0, [&](const StoredAuditEntry &s) {
-        const AuditEntry &e = s.entry;
+    store.read_audit(0, [&](const StoredAuditEntry& s) {
+        const AuditEntry& e = s.entry;
         if (e.command != "purge") {
             return true;
         }
@@ -82,7 +82,7 @@ std::optional<LastPurge> find_last_purge(Store &store) {
     return last;
 }
 
-StoreStatus store_status(Store &store, const Policy *policy, Instant now) {
+StoreStatus store_status(Store& store, const Policy* policy, Instant now) {
     StoreStatus status;
     status.now = now;
     status.store_path = store.path();
@@ -95,7 +95,7 @@ StoreStatus store_status(Store &store, const Policy *policy, Instant now) {
     status.subjects = store.count_subjects();
     status.records = store.count_records();
     status.records_by_category = store.count_records_by_category();
-    store.read_audit(0, [&](const StoredAuditEntry &) {
+    store.read_audit(0, [&](const StoredAuditEntry&) {
         ++status.audit_entries;
         return true;
     });
