@@ -53,30 +53,34 @@ std::vector<StatusHold> active_holds(Store& store, Instant now) {
     return list;
 }
 
+// Follows the audit log's purge entries; the last run seen is the last purge.
+void track_purge(std::optional<LastPurge>& last, const AuditEntry& e) {
+    if (e.command != "purge") {
+        return;
+    }
+    // A run's entries share its now; a later run (even at an earlier --now) starts anew.
+    if (!last || last->at != e.at || last->user != e.user ||
+        last->policy_digest != e.policy_digest) {
+        last = LastPurge{};
+        last->at = e.at;
+        last->user = e.user;
+        last->policy_digest = e.policy_digest;
+    }
+    if (e.action == "delete") {
+        last->deleted += e.count;
+    } else if (e.action == "anonymize") {
+        last->anonymized += e.count;
+    } else if (e.action == "remove_subject") {
+        last->subjects_removed += e.count;
+    }
+}
+
 } // namespace
 
 std::optional<LastPurge> find_last_purge(Store& store) {
     std::optional<LastPurge> last;
     store.read_audit(0, [&](const StoredAuditEntry& s) {
-        const AuditEntry& e = s.entry;
-        if (e.command != "purge") {
-            return true;
-        }
-        // A run's entries share its now; a later run (even at an earlier --now) starts anew.
-        if (!last || last->at != e.at || last->user != e.user ||
-            last->policy_digest != e.policy_digest) {
-            last = LastPurge{};
-            last->at = e.at;
-            last->user = e.user;
-            last->policy_digest = e.policy_digest;
-        }
-        if (e.action == "delete") {
-            last->deleted += e.count;
-        } else if (e.action == "anonymize") {
-            last->anonymized += e.count;
-        } else if (e.action == "remove_subject") {
-            last->subjects_removed += e.count;
-        }
+        track_purge(last, s.entry);
         return true;
     });
     return last;
@@ -95,13 +99,13 @@ StoreStatus store_status(Store& store, const Policy* policy, Instant now) {
     status.subjects = store.count_subjects();
     status.records = store.count_records();
     status.records_by_category = store.count_records_by_category();
-    store.read_audit(0, [&](const StoredAuditEntry&) {
+    store.read_audit(0, [&](const StoredAuditEntry& s) {
         ++status.audit_entries;
+        track_purge(status.last_purge, s.entry);
         return true;
     });
     status.open_requests = open_requests(store, now);
     status.active_holds = active_holds(store, now);
-    status.last_purge = find_last_purge(store);
     if (policy) {
         status.outlook = retention_outlook(store, *policy, now);
     }
