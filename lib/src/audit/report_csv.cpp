@@ -72,7 +72,7 @@ void request_rows(CsvTable& t, const AuditReport& r) {
 std::string render_audit_report_csv(const AuditReport& r) {
     CsvTable t;
     t.row("period", "", "", "", r.entries, format_utc(r.period.since), format_utc(r.period.until));
-    t.row("policy", "current", "", r.policy_digest, 0, format_utc(r.now));
+    t.row("policy", r.policy_digest, "", "", 0, format_utc(r.now));
     for (const PolicyVersion& v : r.policy_versions) {
         t.row("policy_version", v.digest, "", "", v.entries, format_utc(v.first_seen),
               format_utc(v.last_seen));
