@@ -218,6 +218,15 @@ ConsentResult give_consent(Store& store, const Policy& policy, const std::string
 ConsentResult withdraw_consent(Store& store, const Policy& policy, const std::string& ref,
                                const std::string& purpose, Instant at, Instant now);
 
+// The body of withdraw_consent for a caller that already holds a WriteTransaction (ingest of a
+// withdrawal line): stores the withdrawal and deletes the records that rested on the consent,
+// with audit entries under `command`. A withdrawal stamped after `now` has not happened yet: it
+// is stored, but nothing is deleted. Audited only when something changed. REQUIRES a write
+// transaction; `purpose` known to the policy.
+ConsentResult apply_consent_withdrawal(Store& store, const Policy& policy, const Subject& subject,
+                                       const std::string& purpose, Instant at, Instant now,
+                                       const std::string& command);
+
 struct ConsentStatus {
     std::string subject;
     std::vector<ConsentChange> history;  // by time

@@ -72,54 +72,62 @@ ConsentResult give_consent(Store& store, const Policy& policy, const std::string
     return result;
 }
 
-ConsentResult withdraw_consent(Store& store, const Policy& policy, const std::string& ref,
-                               const std::string& purpose, Instant at, Instant now) {
-    check_purpose(policy, purpose);
-    check_time(policy, at, now);
+ConsentResult apply_consent_withdrawal(Store& store, const Policy& policy, const Subject& subject,
+                                       const std::string& purpose, Instant at, Instant now,
+                                       const std::string& command) {
     ConsentResult result;
-    result.subject = ref;
+    result.subject = subject.ref;
     result.purpose = purpose;
     result.given = false;
     result.at = at;
-    const std::string pseudonym = store.pseudonym(ref);
+    const std::string pseudonym = store.pseudonym(subject.ref);
+    result.recorded = store.add_consent(subject.rowid, {purpose, false, at});
 
     std::vector<std::string> categories;
     for (const auto& c : policy.categories) {
         if (c.consent_purpose == purpose) categories.push_back(c.id);
     }
+    std::vector<RowId> doomed;
+    if (!categories.empty() && at <= now) {
+        RecordScan scan;
+        scan.now = now;
+        scan.subject_rowid = subject.rowid;
+        scan.categories = categories;
+        store.scan_records(scan, [&](std::span<const ScannedRecord> batch) {
+            for (const auto& r : batch) {
+                if (r.held) {
+                    ++result.held;
+                    continue;
+                }
+                doomed.push_back(r.record.rowid);
+                ++result.deleted[r.record.category];
+            }
+            return true;
+        });
+    }
+    result.deleted_total = store.delete_records(doomed);
+    if (!result.recorded && result.deleted_total == 0) return result; // nothing changed
+    store.append_audit(rights::audit_entry(policy, now, command, "withdraw", pseudonym, {},
+                                           result.deleted_total, rights::consent_rule(purpose)));
+    for (const auto& [category, count] : result.deleted) {
+        store.append_audit(
+            rights::audit_entry(policy, now, command, "delete", pseudonym, category, count));
+    }
+    return result;
+}
+
+ConsentResult withdraw_consent(Store& store, const Policy& policy, const std::string& ref,
+                               const std::string& purpose, Instant at, Instant now) {
+    check_purpose(policy, purpose);
+    check_time(policy, at, now);
+    ConsentResult result;
     {
         WriteTransaction tx(store);
         auto subject = store.find_subject(ref);
         if (!subject) {
             throw Error(Code::problem, fmt::format("no subject with ref '{}' in the store", ref));
         }
-        result.recorded = store.add_consent(subject->rowid, {purpose, false, at});
-        std::vector<RowId> doomed;
-        if (!categories.empty()) {
-            RecordScan scan;
-            scan.now = now;
-            scan.subject_rowid = subject->rowid;
-            scan.categories = categories;
-            store.scan_records(scan, [&](std::span<const ScannedRecord> batch) {
-                for (const auto& r : batch) {
-                    if (r.held) {
-                        ++result.held;
-                        continue;
-                    }
-                    doomed.push_back(r.record.rowid);
-                    ++result.deleted[r.record.category];
-                }
-                return true;
-            });
-        }
-        result.deleted_total = store.delete_records(doomed);
-        store.append_audit(rights::audit_entry(policy, now, "consent", "withdraw", pseudonym, {},
-                                               result.deleted_total,
-                                               rights::consent_rule(purpose)));
-        for (const auto& [category, count] : result.deleted) {
-            store.append_audit(
-                rights::audit_entry(policy, now, "consent", "delete", pseudonym, category, count));
-        }
+        result = apply_consent_withdrawal(store, policy, *subject, purpose, at, now, "consent");
         tx.commit();
     }
     if (result.deleted_total > 0) store.checkpoint();
