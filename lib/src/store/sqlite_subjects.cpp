@@ -4,6 +4,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <unordered_map>
+
 namespace vern::store {
 namespace {
 
@@ -90,29 +93,31 @@ std::vector<Subject> SqliteStore::delete_orphan_subjects(std::span<const RowId> 
                                                          Instant now) {
     require_write("delete_orphan_subjects");
     std::vector<Subject> removed;
+    if (candidates.empty()) return removed;
     try {
-        auto keep = stmt(
-            "SELECT EXISTS(SELECT 1 FROM records WHERE sid = ?1) "
-            "OR EXISTS(SELECT 1 FROM requests WHERE sid = ?1 AND closed IS NULL) "
-            "OR EXISTS(SELECT 1 FROM holds WHERE sid = ?1 AND placed <= ?2 "
-            "          AND (released IS NULL OR released > ?2))");
-        for (RowId sid : candidates) {
-            keep->reset();
-            keep->bind(1, sid);
-            keep->bind(2, to_db(now));
-            keep->executeStep();
-            if (keep->getColumn(0).getInt() != 0) continue;
-            keep->reset();
-            auto subject = find_subject(sid);
-            if (!subject) continue;
-            auto del = stmt("DELETE FROM subjects WHERE sid = ?");
-            del->bind(1, sid);
-            del->exec();
-            removed.push_back(*subject);
-        }
+        // One set-based statement for the whole candidate list (a purge batch's subjects).
+        const std::string keys =
+            nlohmann::json(std::vector<RowId>(candidates.begin(), candidates.end())).dump();
+        auto del = stmt(
+            "DELETE FROM subjects WHERE sid IN (SELECT value FROM json_each(?1)) "
+            "AND NOT EXISTS(SELECT 1 FROM records r WHERE r.sid = subjects.sid) "
+            "AND NOT EXISTS(SELECT 1 FROM requests q WHERE q.sid = subjects.sid "
+            "               AND q.closed IS NULL) "
+            "AND NOT EXISTS(SELECT 1 FROM holds h WHERE h.sid = subjects.sid AND h.placed <= ?2 "
+            "               AND (h.released IS NULL OR h.released > ?2)) "
+            "RETURNING sid, ref, created");
+        del->bindNoCopy(1, keys);
+        del->bind(2, to_db(now));
+        while (del->executeStep()) removed.push_back(read_subject(*del));
     } catch (const std::exception& e) {
         fail(e);
     }
+    // The order of the candidates, as before (RETURNING gives no order guarantee).
+    std::unordered_map<RowId, std::size_t> position;
+    for (std::size_t i = 0; i < candidates.size(); ++i) position.emplace(candidates[i], i);
+    std::sort(removed.begin(), removed.end(), [&](const Subject& a, const Subject& b) {
+        return position.at(a.rowid) < position.at(b.rowid);
+    });
     return removed;
 }
 
