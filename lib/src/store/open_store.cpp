@@ -80,6 +80,9 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
 
     OpenReport report;
     bool memory = is_memory(path);
+    // An in-memory store is always new and empty: it gets the schema whatever options.create
+    // says (store.hpp: "always created").
+    const bool create = options.create || (memory && !options.read_only);
     if (!memory) {
         if (options.create) report.created = create_private_file(path);
         if (auto warning = check_file(path, options.read_only)) report.warnings.push_back(*warning);
@@ -97,7 +100,7 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
 
         int version = store::read_schema_version(*db, path);
         report.schema_before = version;
-        if (version == 0 && !options.create) {
+        if (version == 0 && !create) {
             throw Error(Code::io, fmt::format("store '{}' is empty (no schema); run 'vern init "
                                               "--store {}' first", path, path));
         }
@@ -107,7 +110,7 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
                                                 version, k_schema_version));
         }
         if (version < k_schema_version) {
-            if (!options.create) {
+            if (!create) {
                 throw Error(Code::data, fmt::format("store '{}' has schema version {} and needs "
                                                     "version {}; run 'vern init --store {}' to "
                                                     "upgrade it", path, version, k_schema_version,
