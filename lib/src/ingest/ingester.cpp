@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t k_subject_cache = 1 << 16;
+constexpr std::size_t k_subject_cache = 1 << 18;
 
 std::string checked_keys(const json& line, std::initializer_list<const char*> allowed,
                          const char* type) {
