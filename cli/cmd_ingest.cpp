@@ -49,6 +49,7 @@ void run_ingest(Context& ctx, const IngestCliOptions& opts) {
                     {"events_duplicate", s.events_duplicate},
                     {"consents_added", s.consents_added},
                     {"consents_duplicate", s.consents_duplicate},
+                    {"records_deleted_by_withdrawal", s.records_deleted_by_withdrawal},
                     {"records_by_category", s.records_by_category}});
         return;
     }
@@ -58,6 +59,10 @@ void run_ingest(Context& ctx, const IngestCliOptions& opts) {
     fmt::print("  events:   {} added, {} already stored\n", s.events_added, s.events_duplicate);
     fmt::print("  consents: {} added, {} already stored\n", s.consents_added,
                s.consents_duplicate);
+    if (s.records_deleted_by_withdrawal > 0) {
+        fmt::print("  deleted:  {} resting on a withdrawn consent\n",
+                   plural(s.records_deleted_by_withdrawal, "record", "records"));
+    }
     for (const auto& [category, n] : s.records_by_category) {
         detail(ctx, fmt::format("  {}: {}", category, plural(n, "record", "records")));
     }

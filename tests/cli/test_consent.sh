@@ -53,4 +53,28 @@ expect_rc 65
 vern consent give --subject K-1
 expect_rc 2
 [ "$(store_hash)" = "$before" ] || fail "store changed by a refusal"
+test_case "a withdrawal arriving through ingest deletes the consent-based records too, audited"
+fresh_rights_store
+printf '%s\n' '{"type":"consent","subject":"K-3","purpose":"survey","withdrawn":"2026-03-08T10:00:00+01:00"}' >"$TMP/w.jsonl"
+vern ingest --json "$TMP/w.jsonl"
+expect_rc 0
+expect_json 'd["records_deleted_by_withdrawal"]' 1
+record_exists survey-3 && fail "survey-3 survived a withdrawal ingested from a source system"
+record_exists survey-1 || fail "survey-1 (K-1, consent not withdrawn) was deleted"
+[ "$(sql "$TMP/s.db" "SELECT count(*) FROM audit WHERE command = 'ingest' AND action = 'withdraw' AND rule = 'consent:survey' AND subject <> ''")" = 1 ] \
+    || fail "ingested withdrawal not audited with the subject's pseudonym"
+vern audit export-erasures --output "$TMP/ledger.jsonl"
+expect_rc 0
+grep -q '"type":"consent_withdrawal"' "$TMP/ledger.jsonl" || fail "ingested withdrawal missing from the ledger"
+vern ingest "$TMP/w.jsonl"
+expect_rc 0
+[ "$(sql "$TMP/s.db" "SELECT count(*) FROM audit WHERE action = 'withdraw'")" = 1 ] \
+    || fail "re-ingesting the same withdrawal was audited again"
+
+test_case "a withdrawal stamped after --now is stored but deletes nothing yet"
+fresh_rights_store
+printf '%s\n' '{"type":"consent","subject":"K-3","purpose":"survey","withdrawn":"2026-03-20T10:00:00+01:00"}' >"$TMP/w2.jsonl"
+vern ingest "$TMP/w2.jsonl"
+expect_rc 0
+record_exists survey-3 || fail "survey-3 deleted by a withdrawal that has not happened yet"
 finish

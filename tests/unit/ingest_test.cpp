@@ -87,11 +87,18 @@ TEST_CASE("ingest::good lines, upsert and duplicates") {
     int entries = 0;
     store->read_audit(0, [&](const StoredAuditEntry& e) {
         CHECK(e.entry.policy_digest == "digest");
-        CHECK(e.entry.subject.empty());
+        if (e.entry.action == "withdraw") {
+            // A withdrawal names its subject, by keyed pseudonym only (for the erasure ledger).
+            CHECK(e.entry.subject == store->pseudonym("K-2"));
+            CHECK(e.entry.rule == "consent:survey");
+        } else {
+            CHECK(e.entry.subject.empty());
+        }
         ++entries;
         return true;
     });
-    CHECK(entries == 4 + 1); // chat, subjects, events, consents; then chat only
+    // chat, the withdrawal, subjects, events, consents; then chat only
+    CHECK(entries == 5 + 1);
 }
 
 TEST_CASE("ingest::bad lines") {

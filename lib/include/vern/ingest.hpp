@@ -39,6 +39,9 @@ struct IngestSummary {
     std::int64_t events_duplicate = 0;   // identical to a stored event: not stored again
     std::int64_t consents_added = 0;
     std::int64_t consents_duplicate = 0;
+    // Records deleted because a consent line withdrew the consent they rested on (the same as
+    // `vern consent withdraw`, in the ingest's transaction; audited with the subject's pseudonym).
+    std::int64_t records_deleted_by_withdrawal = 0;
     std::map<std::string, std::int64_t> records_by_category; // inserted + replaced
 };
 

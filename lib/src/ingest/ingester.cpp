@@ -1,6 +1,7 @@
 // Ingester: checks each ingest line against the policy (man vern-ingest(5)) and applies it.
 
 #include "vern/ingest.hpp"
+#include "vern/rights.hpp"
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -296,7 +297,19 @@ std::string Ingester::add_consent(const nlohmann::json& line) {
     if (!error.empty()) return error;
     for (auto [at, is_given] : {std::pair{given, true}, std::pair{withdrawn, false}}) {
         if (!at) continue;
-        if (m_store.add_consent(st.rowid, ConsentChange{*purpose, is_given, *at})) {
+        // A withdrawal deletes the records that rested on the consent, as `vern consent
+        // withdraw` does, so a withdrawal made in a source system reaches the store too.
+        bool added = false;
+        if (is_given) {
+            added = m_store.add_consent(st.rowid, ConsentChange{*purpose, true, *at});
+        } else {
+            const ConsentResult r = apply_consent_withdrawal(
+                m_store, m_policy, Subject{st.rowid, *ref, {}}, *purpose, *at, m_options.now,
+                "ingest");
+            added = r.recorded;
+            m_summary.records_deleted_by_withdrawal += r.deleted_total;
+        }
+        if (added) {
             ++m_summary.consents_added;
         } else {
             ++m_summary.consents_duplicate;
