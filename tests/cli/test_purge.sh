@@ -156,4 +156,16 @@ fresh_store
 vern purge --now 2026-04-19T10:00:00+02:00 --json --batch-size 1
 [ "$OUT" = "$one" ] || fail "batch size 1 differs: $OUT"
 
+test_case "every run is audited, even one that finds nothing due (monitoring sees the job ran)"
+fresh_store
+vern purge --now 2026-01-01T00:00:00+01:00 --json
+expect_rc 0
+expect_json 'd["deleted"] + d["anonymized"]' 0
+[ "$(sql s.db "SELECT count(*) FROM audit WHERE command = 'purge' AND action = 'run'")" = 1 ] ||
+    fail "a purge run with nothing due left no audit entry"
+vern status --now 2026-01-01T00:00:00+01:00 --json
+expect_json 'd["last_purge"]["deleted"]' 0
+vern purge --now 2026-01-01T00:00:00+01:00 --dry-run
+[ "$(sql s.db "SELECT count(*) FROM audit WHERE action = 'run'")" = 1 ] || fail "a dry run was audited"
+
 finish

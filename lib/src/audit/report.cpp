@@ -98,6 +98,9 @@ class EntryTally {
 
     void purge(const AuditEntry& e) {
         m_purge_runs.insert(run_of(e, e.user));
+        if (e.action == "run") {
+            return; // marks the start of a run; its counts follow in other entries
+        }
         if (e.action == "remove_subject") {
             m_report.subjects_removed += e.count;
             return;

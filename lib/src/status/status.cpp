@@ -58,8 +58,9 @@ void track_purge(std::optional<LastPurge>& last, const AuditEntry& e) {
     if (e.command != "purge") {
         return;
     }
-    // A run's entries share its now; a later run (even at an earlier --now) starts anew.
-    if (!last || last->at != e.at || last->user != e.user ||
+    // A run starts with a "run" entry, and its entries share its now; a later run (even at an
+    // earlier --now) starts anew.
+    if (!last || e.action == "run" || last->at != e.at || last->user != e.user ||
         last->policy_digest != e.policy_digest) {
         last = LastPurge{};
         last->at = e.at;
