@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+
 namespace vern::store {
 
 StoredRecord SqliteStore::read_record_row(SQLite::Statement& s) const {
@@ -28,7 +30,6 @@ void SqliteStore::index_identifiers(RowId rowid, const nlohmann::json& fields) {
         {IdentifierKind::national_id, &m_identifiers.national_id},
         {IdentifierKind::name, &m_identifiers.name},
     };
-    std::vector<std::pair<const char*, std::string>> rows;
     for (const auto& [kind, names] : kinds) {
         for (const std::string& name : *names) {
             auto it = fields.find(name);
@@ -39,26 +40,40 @@ void SqliteStore::index_identifiers(RowId rowid, const nlohmann::json& fields) {
             } else if (it->is_number_integer()) {
                 normal = normalize_identifier(kind, it->dump());
             }
-            if (!normal.empty()) rows.emplace_back(identifier_kind_name(kind), std::move(normal));
+            if (!normal.empty()) {
+                m_pending_identifiers.push_back(
+                    PendingIdentifier{rowid, identifier_kind_name(kind), std::move(normal)});
+            }
         }
     }
-    if (rows.empty()) return;
-    // One multi-row INSERT per record, prepared once per row count.
-    if (m_identifier_inserts.size() < rows.size() + 1) m_identifier_inserts.resize(rows.size() + 1);
-    auto& slot = m_identifier_inserts[rows.size()];
-    if (!slot) {
-        std::string sql = "INSERT INTO identifiers(rid, kind, value) VALUES (?1, ?, ?)";
-        for (size_t i = 1; i < rows.size(); ++i) sql += ", (?1, ?, ?)";
-        slot = std::make_unique<SQLite::Statement>(*m_db, sql);
+    if (m_pending_identifiers.size() >= k_identifier_batch) flush_identifiers();
+}
+
+void SqliteStore::flush_identifiers() {
+    std::size_t done = 0;
+    const std::size_t total = m_pending_identifiers.size();
+    while (done < total) {
+        // One multi-row INSERT per chunk, prepared once per row count.
+        const std::size_t n = std::min(k_identifier_batch, total - done);
+        if (m_identifier_inserts.size() < n + 1) m_identifier_inserts.resize(n + 1);
+        auto& slot = m_identifier_inserts[n];
+        if (!slot) {
+            std::string sql = "INSERT INTO identifiers(rid, kind, value) VALUES (?, ?, ?)";
+            for (std::size_t i = 1; i < n; ++i) sql += ", (?, ?, ?)";
+            slot = std::make_unique<SQLite::Statement>(*m_db, sql);
+        }
+        StatementLease s(*slot);
+        int index = 1;
+        for (std::size_t i = done; i < done + n; ++i) {
+            const PendingIdentifier& row = m_pending_identifiers[i];
+            s->bind(index++, row.rowid);
+            s->bindNoCopy(index++, row.kind);
+            s->bindNoCopy(index++, row.value);
+        }
+        s->exec();
+        done += n;
     }
-    StatementLease s(*slot);
-    s->bind(1, rowid);
-    int index = 2;
-    for (const auto& [kind, value] : rows) {
-        s->bindNoCopy(index++, kind);
-        s->bindNoCopy(index++, value);
-    }
-    s->exec();
+    m_pending_identifiers.clear();
 }
 
 UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
@@ -112,6 +127,7 @@ UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
             u->bind(4, to_db(now));
             u->bind(5, rid);
             u->exec();
+            flush_identifiers(); // the record's queued rows, if it came earlier in this input
             auto d = stmt("DELETE FROM identifiers WHERE rid = ?");
             d->bind(1, rid);
             d->exec();
@@ -174,7 +190,9 @@ std::int64_t SqliteStore::delete_records(std::span<const RowId> rowids) {
     try {
         // Set-based: the batch's rowids as one JSON array, two statements per batch. Record
         // events go by ON DELETE CASCADE; identifier rows have no foreign key.
-        const std::string keys = nlohmann::json(std::vector<RowId>(rowids.begin(), rowids.end())).dump();
+        flush_identifiers();
+        const std::string keys =
+            nlohmann::json(std::vector<RowId>(rowids.begin(), rowids.end())).dump();
         auto s = stmt("DELETE FROM records WHERE rid IN (SELECT value FROM json_each(?))");
         s->bindNoCopy(1, keys);
         deleted = s->exec();
@@ -202,6 +220,7 @@ void SqliteStore::update_records(std::span<const RecordUpdate> updates) {
                 s->bind(5, u.rowid);
                 s->exec();
             }
+            flush_identifiers();
             auto d = stmt("DELETE FROM identifiers WHERE rid = ?");
             d->bind(1, u.rowid);
             d->exec();

@@ -113,6 +113,7 @@ void SqliteStore::begin_read() {
 void SqliteStore::commit() {
     if (!m_in_transaction) throw Error(Code::io, "internal error: commit without a transaction");
     try {
+        flush_identifiers();
         m_db->exec("COMMIT");
     } catch (const std::exception& e) {
         rollback();
@@ -128,6 +129,7 @@ void SqliteStore::rollback() noexcept {
     for (auto& s : m_identifier_inserts) {
         if (s) s->tryReset();
     }
+    m_pending_identifiers.clear();
     m_db->tryExec("ROLLBACK");
     m_in_transaction = false;
     m_writing = false;

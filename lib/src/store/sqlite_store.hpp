@@ -100,7 +100,12 @@ class SqliteStore final : public Store {
     // Runs `fn`, turning SQLite exceptions into vern::Error(io) naming the store.
     [[noreturn]] void fail(const std::exception& e) const;
     void require_write(const char* what) const;
+    // Queues the identifier rows of a record; they are written in multi-row INSERTs of up to
+    // k_identifier_batch rows by flush_identifiers(), which runs before anything reads or deletes
+    // identifier rows and before COMMIT (a rollback discards the queue).
     void index_identifiers(RowId rowid, const nlohmann::json& fields);
+    void flush_identifiers();
+    static constexpr std::size_t k_identifier_batch = 256;
     StoredRecord read_record_row(SQLite::Statement& s) const;
 
     std::string m_path;
@@ -113,6 +118,12 @@ class SqliteStore final : public Store {
     bool m_writing = false;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
     std::vector<std::unique_ptr<SQLite::Statement>> m_identifier_inserts; // by row count
+    struct PendingIdentifier {
+        RowId rowid;
+        const char* kind;
+        std::string value;
+    };
+    std::vector<PendingIdentifier> m_pending_identifiers;
 };
 
 // Wraps an SQLite failure as vern::Error with the store path: io, or permission for

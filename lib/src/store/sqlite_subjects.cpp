@@ -41,16 +41,21 @@ std::optional<Subject> SqliteStore::find_subject(RowId rowid) {
 
 std::pair<Subject, bool> SqliteStore::ensure_subject(std::string_view ref, Instant now) {
     require_write("ensure_subject");
-    if (auto found = find_subject(ref)) return {*found, false};
     try {
-        auto s = stmt("INSERT INTO subjects(ref, created) VALUES (?, ?)");
+        // Insert first (one statement for a new subject, the common case of an import); an
+        // existing ref leaves the row unchanged and is read back.
+        auto s = stmt("INSERT INTO subjects(ref, created) VALUES (?, ?) "
+                      "ON CONFLICT(ref) DO NOTHING");
         bind_text(*s, 1, ref);
         s->bind(2, to_db(now));
-        s->exec();
-        return {Subject{m_db->getLastInsertRowid(), std::string(ref), now}, true};
+        if (s->exec() > 0) {
+            return {Subject{m_db->getLastInsertRowid(), std::string(ref), now}, true};
+        }
     } catch (const std::exception& e) {
         fail(e);
     }
+    if (auto found = find_subject(ref)) return {*found, false};
+    throw Error(Code::io, fmt::format("store '{}': subject lookup failed after insert", m_path));
 }
 
 std::vector<Subject> SqliteStore::find_subjects_by_identifier(IdentifierKind kind,
@@ -58,6 +63,7 @@ std::vector<Subject> SqliteStore::find_subjects_by_identifier(IdentifierKind kin
     std::string normal = normalize_identifier(kind, value);
     std::vector<Subject> out;
     try {
+        flush_identifiers();
         auto s = stmt("SELECT DISTINCT s.sid, s.ref, s.created FROM identifiers i "
                       "JOIN records r ON r.rid = i.rid JOIN subjects s ON s.sid = r.sid "
                       "WHERE i.kind = ? AND i.value = ? ORDER BY s.ref");
