@@ -61,6 +61,7 @@ void run_change(Context& ctx, const ConsentCliOptions& opts, bool give) {
     const ConsentResult r =
         give ? give_consent(*store, policy, opts.subject, opts.purpose, at, now)
              : withdraw_consent(*store, policy, opts.subject, opts.purpose, at, now);
+    if (!r.wal_truncated) warn_wal_kept(ctx);
     print_change(ctx, r);
 }
 

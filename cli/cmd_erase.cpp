@@ -118,6 +118,7 @@ void run_replay(Context& ctx, const EraseCliOptions& opts) {
     auto store = open_rights_store(ctx, opts.lock_timeout);
     const ReplayResult r =
         replay_erasure_ledger(*store, policy, in, opts.replay, ctx.now(), opts.dry_run);
+    if (!r.wal_truncated) warn_wal_kept(ctx);
     if (ctx.json()) {
         nlohmann::json applied = nlohmann::json::array();
         for (const auto& e : r.applied) {
@@ -173,6 +174,7 @@ void run_erase(Context& ctx, const EraseCliOptions& opts) {
     options.include_processor = opts.include_processor;
     if (opts.request != 0) options.request = opts.request;
     const ErasureResult r = erase_subject(*store, policy, subject, ctx.now(), options);
+    if (!r.wal_truncated) warn_wal_kept(ctx);
     print_erasure(ctx, r, opts.reason);
 }
 

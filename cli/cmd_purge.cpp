@@ -74,10 +74,9 @@ void run_purge(Context& ctx, const PurgeCliOptions& opts) {
         end_progress_bar(ctx);
     }
     if (!opts.dry_run) {
-        store->checkpoint();
-        if (opts.vacuum) {
-            store->vacuum();
-        }
+        bool truncated = store->checkpoint();
+        if (opts.vacuum) truncated = store->vacuum();
+        if (!truncated) warn_wal_kept(ctx);
     }
     print_purge_result(ctx, result, opts.list, po.within);
 }

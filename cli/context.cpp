@@ -60,6 +60,13 @@ void note(const Context& ctx, const std::string& message) {
     if (ctx.opts.quiet == 0) std::cerr << message << '\n';
 }
 
+void warn_wal_kept(const Context& ctx) {
+    note(ctx, fmt::format("vern: warning: another process is reading the store, so '{}-wal' "
+                          "could not be truncated; the deleted content stays in it until the "
+                          "next checkpoint (the next vern run that changes the store, or when "
+                          "the last reader closes)", ctx.opts.store));
+}
+
 void detail(const Context& ctx, const std::string& message) {
     if (ctx.opts.verbose > 0 && ctx.opts.quiet == 0) std::cerr << message << '\n';
 }

@@ -57,5 +57,7 @@ void print_json(const nlohmann::json& doc);
 // Messages on stderr that respect -q / -v.
 void note(const Context& ctx, const std::string& message);  // hidden by -q
 void detail(const Context& ctx, const std::string& message); // shown with -v only
+// The warning for a change committed while a reader kept the WAL alive (Store::checkpoint).
+void warn_wal_kept(const Context& ctx);
 
 } // namespace vern::cli

@@ -168,4 +168,18 @@ expect_json 'd["last_purge"]["deleted"]' 0
 vern purge --now 2026-01-01T00:00:00+01:00 --dry-run
 [ "$(sql s.db "SELECT count(*) FROM audit WHERE action = 'run'")" = 1 ] || fail "a dry run was audited"
 
+test_case "a reader keeping the WAL open does not turn a finished purge into an error"
+fresh_store
+sqlite3 s.db "BEGIN; SELECT count(*) FROM records;" ".shell sleep 3" "COMMIT;" >/dev/null &
+reader=$!
+sleep 0.5
+vern purge --now 2026-04-19T10:00:00+02:00 --json
+expect_rc 0
+expect_err_contains "s.db-wal' could not be truncated"
+deleted=$(json_get 'd["deleted"]')
+[ "$deleted" -gt 0 ] || fail "nothing was deleted"
+wait $reader
+[ "$(sql s.db "SELECT count(*) FROM audit WHERE command = 'purge' AND action = 'run'")" = 1 ] ||
+    fail "the run was not audited"
+
 finish

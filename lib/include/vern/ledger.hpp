@@ -57,6 +57,7 @@ struct ReplayResult {
     std::int64_t subjects_removed = 0;
     std::int64_t withdrawals_added = 0;
     std::vector<ReplayedEntry> applied; // entries that found their subject
+    bool wal_truncated = true;          // as in ErasureResult
 };
 
 // Applies every entry of a ledger again, in ONE write transaction with its audit entries

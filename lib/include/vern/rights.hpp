@@ -180,6 +180,9 @@ struct ErasureResult {
     // hold exists.
     bool subject_removed = false;
     std::optional<std::int64_t> request_closed;
+    // false when a reader kept the WAL alive after the commit (Store::checkpoint): the erased
+    // content stays in the WAL file until the next checkpoint.
+    bool wal_truncated = true;
 };
 
 // Erases one subject's records except those under an active hold, those in legal_obligation
@@ -204,6 +207,7 @@ struct ConsentResult {
     std::map<std::string, std::int64_t> deleted; // category -> records deleted by the withdrawal
     std::int64_t deleted_total = 0;
     std::int64_t held = 0;          // consent-based records kept because of an active hold
+    bool wal_truncated = true;      // as in ErasureResult
 };
 
 // Records a consent (the subject is created if new, unless it was erased: Error(data)).

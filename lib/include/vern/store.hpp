@@ -308,11 +308,15 @@ class Store {
                             const std::function<bool(const StoredAuditEntry&)>& on_entry) = 0;
 
     // -- maintenance --
-    // Checkpoints the WAL and truncates it to zero bytes (after big deletions).
+    // Checkpoints the WAL and truncates it to zero bytes (after big deletions), so deleted
+    // content does not linger in the WAL file. Returns false, changing nothing, when another
+    // connection reads the store and keeps the WAL alive: the change itself is committed, and
+    // the WAL is folded in by the next checkpoint (a later run, or the last connection closing).
     // REQUIRES no open transaction.
-    virtual void checkpoint() = 0;
-    // Rebuilds the file so it shrinks (VACUUM). REQUIRES no open transaction.
-    virtual void vacuum() = 0;
+    virtual bool checkpoint() = 0;
+    // Rebuilds the file so it shrinks (VACUUM), then checkpoints (the return value of
+    // checkpoint()). REQUIRES no open transaction.
+    virtual bool vacuum() = 0;
 
   protected:
     Store() = default;

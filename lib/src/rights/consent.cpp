@@ -130,7 +130,7 @@ ConsentResult withdraw_consent(Store& store, const Policy& policy, const std::st
         result = apply_consent_withdrawal(store, policy, *subject, purpose, at, now, "consent");
         tx.commit();
     }
-    if (result.deleted_total > 0) store.checkpoint();
+    if (result.deleted_total > 0) result.wal_truncated = store.checkpoint();
     return result;
 }
 

@@ -181,7 +181,7 @@ ErasureResult erase_subject(Store& store, const Policy& policy, const Subject& s
         tx.commit();
     }
     // Deleted content must not survive in the WAL (SPEC 5; secure_delete covers the main file).
-    store.checkpoint();
+    result.wal_truncated = store.checkpoint();
     return result;
 }
 

@@ -228,7 +228,7 @@ ReplayResult replay_erasure_ledger(Store& store, const Policy& policy, std::istr
         result = replayer.result();
         tx.commit();
     }
-    store.checkpoint();
+    result.wal_truncated = store.checkpoint();
     return result;
 }
 

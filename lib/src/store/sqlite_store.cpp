@@ -170,24 +170,24 @@ bool SqliteStore::is_erased(std::string_view pseudonym) {
     }
 }
 
-void SqliteStore::checkpoint() {
+bool SqliteStore::checkpoint() {
     if (m_in_transaction) throw Error(Code::io, "internal error: checkpoint inside a transaction");
-    if (m_path == ":memory:" || m_options.read_only) return;
+    if (m_path == ":memory:" || m_options.read_only) return true;
     int log = 0;
     int done = 0;
     int rc = sqlite3_wal_checkpoint_v2(m_db->getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
                                        &log, &done);
-    if (rc == SQLITE_BUSY) {
-        throw Error(Code::locked, fmt::format("store '{}': cannot checkpoint the WAL while another "
-                                              "vern run reads it; try again later", m_path));
-    }
+    // BUSY: a reader still uses the WAL (after the busy timeout). The changes are committed;
+    // failing the command now would report an error for work that is done.
+    if (rc == SQLITE_BUSY) return false;
     if (rc != SQLITE_OK) {
         throw Error(Code::io, fmt::format("store '{}': WAL checkpoint failed: {}", m_path,
                                           sqlite3_errmsg(m_db->getHandle())));
     }
+    return true;
 }
 
-void SqliteStore::vacuum() {
+bool SqliteStore::vacuum() {
     if (m_in_transaction) throw Error(Code::io, "internal error: vacuum inside a transaction");
     m_statements.clear(); // VACUUM fails while statements are pending
     m_identifier_inserts.clear();
@@ -196,7 +196,7 @@ void SqliteStore::vacuum() {
     } catch (const std::exception& e) {
         fail(e);
     }
-    checkpoint();
+    return checkpoint();
 }
 
 } // namespace vern::store

@@ -90,8 +90,8 @@ class SqliteStore final : public Store {
     void read_audit(std::int64_t after_seq,
                     const std::function<bool(const StoredAuditEntry&)>& on_entry) override;
 
-    void checkpoint() override;
-    void vacuum() override;
+    bool checkpoint() override;
+    bool vacuum() override;
 
   private:
     // A cached prepared statement, with bindings cleared, ready to bind. `sql` must be a string
