@@ -3,6 +3,7 @@
 // The disclosure is audited before the report is handed out.
 
 #include "commands.hpp"
+#include "private_file.hpp"
 #include "rights_options.hpp"
 
 #include "vern/rights.hpp"
@@ -46,12 +47,16 @@ void run_access(Context& ctx, const AccessCliOptions& opts) {
         content = render_access_text(report);
     }
 
-    record_access(*store, policy, report, now);
     if (!opts.output.empty()) {
-        write_private_file(opts.output, content);
+        // Written first, published after the audit entry commits: a report that cannot be
+        // written is neither audited nor closes its request, and no report goes out unaudited.
+        StagedFile file(opts.output, content);
+        record_access(*store, policy, report, now);
+        file.publish();
         note(ctx, fmt::format("access report for {} written to {} ({} records)", subject.ref,
                               opts.output, report.record_count));
     } else {
+        record_access(*store, policy, report, now);
         std::fwrite(content.data(), 1, content.size(), stdout);
     }
     if (report.request) note(ctx, fmt::format("request {} closed", *report.request));

@@ -2,6 +2,7 @@
 // the supervisory authority and monitoring, and the erasure ledger kept beside backups.
 
 #include "commands.hpp"
+#include "private_file.hpp"
 
 #include "vern/audit_report.hpp"
 #include "vern/audit_verify.hpp"
@@ -10,13 +11,8 @@
 
 #include <fmt/core.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -144,43 +140,6 @@ void run_report(Context& ctx, const AuditOptions& opts) {
 }
 
 // ---- export-erasures -------------------------------------------------------------------------
-
-// Writes `text` to `path` with mode 0600 through a temporary file renamed into place.
-void write_private_file(const std::string& path, const std::string& text) {
-    const std::string tmp = path + ".tmp";
-    auto fail = [&](const char* what, const std::string& name) {
-        const int err = errno;
-        const Code code = (err == EACCES || err == EPERM) ? Code::permission : Code::io;
-        throw Error(code, fmt::format("cannot {} '{}': {}", what, name, std::strerror(err)));
-    };
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        fail("create", tmp);
-    if (::fchmod(fd, 0600) != 0) {
-        ::close(fd);
-        fail("chmod", tmp);
-    }
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            fail("write", tmp);
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        ::unlink(tmp.c_str());
-        fail("write", tmp);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        ::unlink(tmp.c_str());
-        fail("write", path);
-    }
-}
 
 void run_export(Context& ctx, const AuditOptions& opts) {
     const std::string format = ctx.format();

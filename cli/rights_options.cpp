@@ -4,11 +4,6 @@
 
 #include <fmt/core.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace vern::cli {
 
@@ -65,37 +60,6 @@ std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout) {
     for (const std::string& w : store->open_report().warnings)
         note(ctx, "vern: warning: " + w);
     return store;
-}
-
-void write_private_file(const std::string& path, const std::string& content) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        int err = errno;
-        throw Error(err == EACCES || err == EPERM ? Code::permission : Code::io,
-                    fmt::format("cannot write '{}': {}", path, std::strerror(err)));
-    }
-    if (::fchmod(fd, 0600) != 0) {
-        int err = errno;
-        ::close(fd);
-        throw Error(Code::io,
-                    fmt::format("cannot set mode 0600 on '{}': {}", path, std::strerror(err)));
-    }
-    const char* p = content.data();
-    std::size_t left = content.size();
-    while (left > 0) {
-        ssize_t n = ::write(fd, p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int err = errno;
-            ::close(fd);
-            throw Error(Code::io, fmt::format("cannot write '{}': {}", path, std::strerror(err)));
-        }
-        p += n;
-        left -= static_cast<std::size_t>(n);
-    }
-    if (::close(fd) != 0) {
-        throw Error(Code::io, fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
-    }
 }
 
 } // namespace vern::cli

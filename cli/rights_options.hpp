@@ -36,8 +36,4 @@ Subject resolve_selected(Context& ctx, Store& store, const SelectorOptions& opts
 // Opens the store for a rights command, printing its open warnings.
 std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout = 30);
 
-// Writes `content` to `path`, created or truncated with mode 0600 (a report holds personal
-// data). Throws Error(io) / Error(permission).
-void write_private_file(const std::string& path, const std::string& content);
-
 } // namespace vern::cli

@@ -171,4 +171,19 @@ vern access --subject K-2 --request 1 --json
 expect_rc 0
 vern request list --json
 expect_json '[r["status"] for r in d["requests"]]' "['closed', 'open']"
+test_case "a report that cannot be written is not audited and does not close its request"
+vern request open --kind access --subject K-1 --received 2026-03-06 --json
+id=$(json_get 'd["id"]')
+audits=$(sql "$TMP/s.db" "SELECT count(*) FROM audit")
+vern access --subject K-1 --request "$id" --output "$TMP/no-such-dir/report.txt"
+expect_rc 74
+expect_err_contains "cannot create '$TMP/no-such-dir/report.txt.tmp'"
+[ "$(sql "$TMP/s.db" "SELECT count(*) FROM audit")" = "$audits" ] || fail "a failed report was audited"
+vern request list --json
+expect_json "[r['status'] for r in d['requests'] if r['id'] == $id]" "['open']"
+vern access --subject K-1 --request "$id" --output "$TMP/report.txt"
+expect_rc 0
+[ "$(stat -c %a "$TMP/report.txt")" = 600 ] || fail "report not mode 0600"
+[ ! -e "$TMP/report.txt.tmp" ] || fail "temporary file left behind"
+[ "$(sql "$TMP/s.db" "SELECT count(*) FROM audit")" -gt "$audits" ] || fail "the report was not audited"
 finish
