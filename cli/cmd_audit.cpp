@@ -104,7 +104,7 @@ void run_verify(Context& ctx, const AuditOptions& opts) {
 Instant parse_option_time(Context& ctx, const char* option, const std::string& text) {
     auto t = parse_time(text, ctx.zone());
     if (!t) {
-        throw Error(Code::usage, fmt::format("{}: {}", option, t.error()));
+        throw Error(Code::data, fmt::format("{}: {}", option, t.error()));
     }
     return *t;
 }

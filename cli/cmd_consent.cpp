@@ -23,7 +23,7 @@ struct ConsentCliOptions {
 Instant consent_time(Context& ctx, const ConsentCliOptions& opts) {
     if (opts.at.empty()) return ctx.now();
     auto t = parse_time(opts.at, ctx.zone());
-    if (!t) throw Error(Code::usage, "--at: " + t.error());
+    if (!t) throw Error(Code::data, "--at: " + t.error());
     return *t;
 }
 

@@ -83,7 +83,7 @@ void run_open(Context& ctx, const RequestCliOptions& opts) {
     Instant received = now;
     if (!opts.received.empty()) {
         auto t = parse_time(opts.received, policy.info.zone);
-        if (!t) throw Error(Code::usage, "--received: " + t.error());
+        if (!t) throw Error(Code::data, "--received: " + t.error());
         received = *t;
     }
     auto store = open_rights_store(ctx, opts.lock_timeout);
@@ -101,7 +101,7 @@ void run_extend(Context& ctx, const RequestCliOptions& opts) {
     std::optional<Duration> by;
     if (!opts.by.empty()) {
         auto d = parse_duration(opts.by);
-        if (!d) throw Error(Code::usage, "--by: " + d.error());
+        if (!d) throw Error(Code::data, "--by: " + d.error());
         by = *d;
     }
     auto store = open_rights_store(ctx, opts.lock_timeout);

@@ -43,7 +43,7 @@ const Clock& Context::clock() {
             m_clock = std::make_unique<SystemClock>();
         } else {
             auto t = parse_time(opts.now, zone());
-            if (!t) throw Error(Code::usage, fmt::format("--now: {}", t.error()));
+            if (!t) throw Error(Code::data, fmt::format("--now: {}", t.error()));
             m_clock = std::make_unique<FixedClock>(*t);
         }
     }

@@ -151,7 +151,7 @@ void end_progress_bar(const Context& ctx) {
 Duration parse_within(const std::string& text) {
     auto d = parse_duration(text);
     if (!d) {
-        throw Error(Code::usage, fmt::format("--within: {}", d.error()));
+        throw Error(Code::data, fmt::format("--within: {}", d.error()));
     }
     return *d;
 }

@@ -155,7 +155,7 @@ vern audit report --now $WEEK_LATE --since 2026-04-02 --until 2026-04-01
 expect_rc 2
 expect_err_contains "is not before --until"
 vern audit report --now $WEEK_LATE --since yesterday
-expect_rc 2
+expect_rc 65
 expect_err_contains '--since: invalid time "yesterday"'
 
 finish

@@ -78,7 +78,7 @@ vern plan --now 2026-04-18 --within 5d
 expect_out_contains "falling due within 5d (until 2026-04-23 00:00:00 CEST):"
 expect_out_contains "upcoming: 2 to be deleted, 0 to be anonymized"
 vern plan --now 2026-04-18 --within 5x
-expect_rc 2
+expect_rc 65
 expect_err_contains 'invalid duration "5x"'
 
 test_case "text output"

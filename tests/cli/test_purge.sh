@@ -146,7 +146,10 @@ printf '[policy]\nname = "x"\n' >bad.toml
 vern purge --policy bad.toml --now 2026-01-01
 expect_rc 65
 vern purge --now 2026-13-01
-expect_rc 2
+expect_rc 65
+expect_err_contains "--now: invalid time"
+VERN_NOW=tomorrow vern purge
+expect_rc 65
 
 test_case "batches of one give the same result"
 fresh_store
