@@ -112,7 +112,6 @@ void run_list(Context& ctx) {
     StoreOptions so;
     so.read_only = true;
     auto store = open_store(ctx.opts.store, so);
-    const Instant now = ctx.now();
     const Zone zone = ctx.zone();
     const auto holds = store->list_holds();
     if (ctx.json()) {
@@ -126,7 +125,7 @@ void run_list(Context& ctx) {
                  {"placed", format_utc(h.placed)},
                  {"released", h.released ? nlohmann::json(format_utc(*h.released))
                                          : nlohmann::json()},
-                 {"active", h.active_at(now)}});
+                 {"active", h.active()}});
         }
         print_json({{"holds", list}});
         return;
@@ -138,9 +137,7 @@ void run_list(Context& ctx) {
         fmt::print("{:>4}  {:<8}  {:<20}  placed {}  {}  {}\n", h.id,
                    h.subject.empty() ? "category" : "subject",
                    h.subject.empty() ? h.category : h.subject, format_local(h.placed, zone),
-                   h.active_at(now) ? "active"
-                   : h.released     ? "released " + format_local(*h.released, zone)
-                                    : "not yet active",
+                   h.active() ? "active" : "released " + format_local(*h.released, zone),
                    h.reason);
     }
 }

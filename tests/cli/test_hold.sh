@@ -24,17 +24,21 @@ vern purge --now 2026-05-03 --json
 expect_json 'd["held"]' 0
 expect_gone chat-1
 
-test_case "a category hold; a hold placed later does not act earlier"
+test_case "a category hold; a hold protects even a what-if run at a --now before it was placed"
 fresh_store
-vern hold place --category chat --reason "tilsyn" --now 2026-04-01 --json
+vern hold place --category chat --reason "tilsyn" --json
 expect_json 'd["id"]' 1
-vern purge --now 2026-03-31 --json
-expect_json 'd["held"]' 0
+vern plan --now 2026-05-01 --json
+expect_json 'd["held"]' 2
 vern purge --now 2026-05-01 --json
 expect_json 'd["held"]' 2
 expect_present chat-1
 expect_present chat-2
 expect_gone mail-1
+vern hold release 1
+vern purge --now 2026-05-01 --json
+expect_json 'd["held"]' 0
+expect_gone chat-1
 
 test_case "audited, with the subject's pseudonym and never its ref"
 [ "$(sql s.db "SELECT count(*) FROM audit WHERE command='hold' AND action='hold_place' AND category='chat'")" = 1 ] ||

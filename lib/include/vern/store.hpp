@@ -142,7 +142,10 @@ struct Hold {
     std::string reason;
     Instant placed{};
     std::optional<Instant> released;
-    bool active_at(Instant now) const { return placed <= now && (!released || *released > now); }
+    // Active from the moment it is placed until it is released, whatever --now says: unlike
+    // events and consents, a hold is not judged "as of now". A what-if run at a --now before
+    // the hold was placed must not delete what the hold protects today (vern(1), hold).
+    bool active() const { return !released; }
 };
 
 struct Request {

@@ -179,7 +179,7 @@ AuditReport build_audit_report(Store& store, const Policy& policy, const ReportP
     tally.finish();
     tally_requests(store, period, now, report);
     for (const Hold& h : store.list_holds()) {
-        if (h.active_at(now)) {
+        if (h.active()) {
             ++report.holds_active;
         }
     }

@@ -75,7 +75,7 @@ class PurgeRun {
             }
         }
         for (const Hold& h : m_store.list_holds()) {
-            if (h.subject_rowid != 0 && h.active_at(m_opts.now)) {
+            if (h.subject_rowid != 0 && h.active()) {
                 kept_subjects.insert(h.subject_rowid);
             }
         }

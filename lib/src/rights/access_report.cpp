@@ -50,9 +50,9 @@ const RuleStatus* next_rule(const RecordEvaluation& e) {
     return nullptr;
 }
 
-bool held_at(const std::vector<Hold>& holds, const StoredRecord& r, Instant now) {
+bool is_held(const std::vector<Hold>& holds, const StoredRecord& r) {
     for (const auto& h : holds) {
-        if (!h.active_at(now)) continue;
+        if (!h.active()) continue;
         if ((h.subject_rowid != 0 && h.subject_rowid == r.subject_rowid) ||
             (!h.category.empty() && h.category == r.category)) {
             return true;
@@ -98,7 +98,7 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
                 r.next_action = action_name(next->rule->action);
                 r.next_rule = next->rule->id;
             }
-            r.held = held_at(holds, e.record, now);
+            r.held = is_held(holds, e.record);
             const Category* cat = policy.find_category(e.record.category);
             if (cat && cat->special && !options.include_special) {
                 r.withheld = true;

@@ -92,9 +92,9 @@ void group_categories(const Policy& policy, ErasureResult& result) {
                      });
 }
 
-bool subject_hold_active(Store& store, RowId subject_rowid, Instant now) {
+bool subject_hold_active(Store& store, RowId subject_rowid) {
     for (const Hold& h : store.list_holds()) {
-        if (h.subject_rowid == subject_rowid && h.active_at(now)) return true;
+        if (h.subject_rowid == subject_rowid && h.active()) return true;
     }
     return false;
 }
@@ -127,7 +127,7 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
         }
     }
     group_categories(policy, result);
-    result.subject_removed = left == 0 && !subject_hold_active(store, subject.rowid, now);
+    result.subject_removed = left == 0 && !subject_hold_active(store, subject.rowid);
     if (request) result.request_closed = request->id;
     if (!apply) return;
 

@@ -173,7 +173,7 @@ class Replayer {
             audit("erase", l.subject, category, count);
         if (!l.complete || left != 0) return;
         for (const Hold& h : m_store.list_holds()) {
-            if (h.subject_rowid == s.rowid && h.active_at(m_now)) return;
+            if (h.subject_rowid == s.rowid && h.active()) return;
         }
         entry.subject_removed = true;
         ++m_result.subjects_removed;

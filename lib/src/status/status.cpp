@@ -37,10 +37,10 @@ std::vector<StatusRequest> open_requests(Store& store, Instant now) {
     return list;
 }
 
-std::vector<StatusHold> active_holds(Store& store, Instant now) {
+std::vector<StatusHold> active_holds(Store& store) {
     std::vector<StatusHold> list;
     for (const Hold& h : store.list_holds()) {
-        if (!h.active_at(now)) {
+        if (!h.active()) {
             continue;
         }
         StatusHold s;
@@ -106,7 +106,7 @@ StoreStatus store_status(Store& store, const Policy* policy, Instant now) {
         return true;
     });
     status.open_requests = open_requests(store, now);
-    status.active_holds = active_holds(store, now);
+    status.active_holds = active_holds(store);
     if (policy) {
         status.outlook = retention_outlook(store, *policy, now);
     }

@@ -41,7 +41,7 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
         std::set<RowId> held_subjects;
         std::set<std::string> held_categories;
         for (const Hold& h : list_holds()) {
-            if (!h.active_at(scan.now)) continue;
+            if (!h.active()) continue;
             if (h.subject_rowid != 0) held_subjects.insert(h.subject_rowid);
             if (!h.category.empty()) held_categories.insert(h.category);
         }
