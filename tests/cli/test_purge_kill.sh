@@ -47,4 +47,27 @@ dump() {
 total=$(sqlite3 killed.db "SELECT sum(count) FROM audit WHERE command='purge' AND action='delete'")
 [ "$total" = "$clean_deleted" ] || fail "audited deletions $total, clean run $clean_deleted"
 
+test_case "one writer for the whole run: a second writer gets exit 75 between two batches"
+cp base.db busy.db
+"$VERN" purge --store busy.db --now $NOW --batch-size 50 -q >/dev/null 2>busy.err &
+pid=$!
+for _ in $(seq 1 400); do
+    n=$(sqlite3 busy.db "SELECT count(*) FROM audit WHERE command = 'purge'" 2>/dev/null || echo 0)
+    [ "${n:-0}" -ge 3 ] && break
+    sleep 0.02
+done
+echo '{"type":"subject","ref":"NEW-1"}' >one.jsonl
+vern ingest --store busy.db --lock-timeout 0 one.jsonl
+ingest_rc=$RC
+vern purge --store busy.db --now $NOW --lock-timeout 0
+purge_rc=$RC
+kill -0 $pid 2>/dev/null || fail "the first purge ended before the second writers ran (test too fast)"
+[ "$ingest_rc" = 75 ] || fail "an ingest during a purge got exit $ingest_rc, not 75"
+[ "$purge_rc" = 75 ] || fail "a second purge during a purge got exit $purge_rc, not 75"
+first_rc=0
+wait $pid || first_rc=$?
+[ "$first_rc" = 0 ] || fail "the first purge failed with $first_rc: $(cat busy.err)"
+[ "$(sqlite3 busy.db "SELECT count(*) FROM subjects WHERE ref = 'NEW-1'")" = 0 ] ||
+    fail "the ingest slipped in"
+
 finish

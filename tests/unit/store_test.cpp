@@ -3,6 +3,7 @@
 #include "vern/audit.hpp"
 #include "vern/store.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -292,21 +293,30 @@ TEST_CASE("store::files: create 0600, missing, locked") {
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(a->open_report().warnings.empty());
 
+    a.reset();
+    const std::string locked =
+        "the store '" + path + "' is locked by another vern run (waited 0 s); try again later";
     StoreOptions quick;
     quick.lock_timeout = 0;
     auto b = open_store(path, quick);
     CHECK_FALSE(b->open_report().created);
+    // One writing vern run at a time, for the whole run (a purge commits batch by batch).
+    CHECK_THROWS_WITH(open_store(path, quick), locked.c_str());
+    StoreOptions reading;
+    reading.read_only = true;
+    auto r = open_store(path, reading);
     {
-        WriteTransaction hold(*a);
+        // Another program holding SQLite's write lock: a transaction waits, then fails.
+        SQLite::Database other(path, SQLite::OPEN_READWRITE);
+        other.exec("BEGIN IMMEDIATE");
         try {
             WriteTransaction second(*b);
             FAIL("second writer got the lock");
         } catch (const Error& e) {
             CHECK(e.code() == Code::locked);
-            CHECK(std::string(e.what()) == "the store '" + path +
-                                               "' is locked by another vern run (waited 0 s); "
-                                               "try again later");
+            CHECK(std::string(e.what()) == locked);
         }
+        other.exec("ROLLBACK");
     }
     WriteTransaction now_free(*b);
     now_free.commit();
@@ -317,18 +327,18 @@ TEST_CASE("store::files: create 0600, missing, locked") {
         WriteTransaction change(*b);
         b->ensure_subject("probe", Instant{});
         change.commit();
-        ReadTransaction reading(*a);
+        ReadTransaction reading_now(*r);
         CHECK_FALSE(b->checkpoint());
     }
     CHECK(b->checkpoint());
     CHECK(std::filesystem::file_size(path + "-wal") == 0);
+    b.reset();
+    r.reset();
 
     ::chmod(path.c_str(), 0644);
     auto c = open_store(path, quick);
     REQUIRE(c->open_report().warnings.size() == 1);
     CHECK(c->open_report().warnings[0].find("mode 0644") != std::string::npos);
-    a.reset();
-    b.reset();
     c.reset();
     std::filesystem::remove_all(dir);
 }

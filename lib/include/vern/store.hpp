@@ -47,7 +47,10 @@ inline constexpr int k_schema_version = 1;
 struct StoreOptions {
     bool create = false;     // create the store if it does not exist (only `vern init`)
     bool read_only = false;  // open without write access; WriteTransaction then throws Error(io)
-    int lock_timeout = 30;   // seconds a WriteTransaction waits for another writer; 0: fail at once
+    // Seconds to wait for another writer, 0: fail at once. A writable store is held by one vern
+    // run from open to close (open_store waits for it), and each WriteTransaction also waits
+    // this long for SQLite's write lock (other programs writing the store).
+    int lock_timeout = 30;
 };
 
 // What open_store() found and did: for `vern init` and for warnings the CLI prints.

@@ -90,6 +90,12 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
         report.created = true;
     }
 
+    // Taken before SQLite opens the file and released after it closes it (SqliteStore).
+    store::WriterLock writer_lock;
+    if (!memory && !options.read_only) {
+        writer_lock = store::WriterLock(path, std::max(0, options.lock_timeout));
+    }
+
     try {
         int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
         auto db = std::make_unique<SQLite::Database>(path, flags,
@@ -137,7 +143,8 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
         }
         report.schema_version = k_schema_version;
         if (version == 0) report.created = true;
-        return std::make_unique<store::SqliteStore>(path, std::move(db), options, std::move(report));
+        return std::make_unique<store::SqliteStore>(path, std::move(writer_lock), std::move(db),
+                                                    options, std::move(report));
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {

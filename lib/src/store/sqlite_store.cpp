@@ -28,9 +28,10 @@ namespace vern::store {
     throw Error(Code::io, fmt::format("store '{}': {}", path, e.what()));
 }
 
-SqliteStore::SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db,
+SqliteStore::SqliteStore(std::string path, WriterLock lock, std::unique_ptr<SQLite::Database> db,
                          const StoreOptions& options, OpenReport report)
-    : m_path(std::move(path)), m_db(std::move(db)), m_options(options),
+    : m_path(std::move(path)), m_writer_lock(std::move(lock)), m_db(std::move(db)),
+      m_options(options),
       m_report(std::move(report)) {
     try {
         SQLite::Statement s(*m_db, "SELECT value FROM meta WHERE key = 'secret_key'");

@@ -4,6 +4,7 @@
 // in man vern-store(5).
 
 #include "vern/store.hpp"
+#include "writer_lock.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -31,8 +32,8 @@ class SqliteStore final : public Store {
   public:
     // Opens an existing SQLite connection that already has the current schema (open_store()
     // does the checks and migrations before constructing this).
-    SqliteStore(std::string path, std::unique_ptr<SQLite::Database> db, const StoreOptions& options,
-                OpenReport report);
+    SqliteStore(std::string path, WriterLock lock, std::unique_ptr<SQLite::Database> db,
+                const StoreOptions& options, OpenReport report);
 
     const std::string& path() const override { return m_path; }
     const OpenReport& open_report() const override { return m_report; }
@@ -109,6 +110,7 @@ class SqliteStore final : public Store {
     StoredRecord read_record_row(SQLite::Statement& s) const;
 
     std::string m_path;
+    WriterLock m_writer_lock; // declared before m_db: released after the connection closes
     std::unique_ptr<SQLite::Database> m_db;
     StoreOptions m_options;
     OpenReport m_report;
