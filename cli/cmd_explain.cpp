@@ -43,6 +43,7 @@ nlohmann::json evaluation_json(const RecordEvaluation& ev) {
             {"unlinked", r.unlinked},
             {"applied_rules", r.applied_rules},
             {"rules", rules},
+            {"held", ev.held},
             {"decision", decision_name(ev.decision)},
             {"decided_by", ev.decided_by ? nlohmann::json(ev.decided_by->id) : nlohmann::json()},
             {"due", opt_time(ev.decided_due)},
@@ -80,6 +81,10 @@ void print_text(const std::vector<RecordEvaluation>& evs, Instant now, Zone zone
         }
         if (ev.next_due) {
             fmt::print("  next due: {}\n", format_local(*ev.next_due, zone));
+        }
+        if (ev.held && ev.decision != Decision::held) {
+            fmt::print("  held: an active hold covers the record; nothing will be done while it "
+                       "lasts\n");
         }
     }
 }

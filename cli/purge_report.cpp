@@ -46,11 +46,13 @@ void print_table(const std::vector<RuleCount>& counts) {
     }
 }
 
-void print_records(const std::vector<PurgedRecord>& records, Zone zone) {
+void print_records(const std::vector<PurgedRecord>& records, Zone zone, bool held = false) {
     for (const PurgedRecord& r : records) {
-        fmt::print("  {:<9}  {}  (subject {}, category {}, rule {}, due {})\n",
-                   action_name(r.action), r.id, r.subject.empty() ? "-" : r.subject, r.category,
-                   r.rule, format_local(r.due, zone));
+        fmt::print("  {:<9}  {}  (subject {}, category {}, rule {}{}, due {})\n",
+                   held ? "held" : action_name(r.action), r.id,
+                   r.subject.empty() ? "-" : r.subject, r.category, r.rule,
+                   held ? fmt::format(" would {}", action_name(r.action)) : "",
+                   format_local(r.due, zone));
     }
 }
 
@@ -70,6 +72,10 @@ void print_text(Context& ctx, const PurgeResult& r, bool list,
     if (list && !r.records.empty()) {
         fmt::print("records:\n");
         print_records(r.records, zone);
+    }
+    if (list && !r.held_records.empty()) {
+        fmt::print("held (an active hold keeps them):\n");
+        print_records(r.held_records, zone, true);
     }
     if (within) {
         const Instant until = add_calendar(r.now, *within, zone);
@@ -110,6 +116,8 @@ void print_purge_result(Context& ctx, const PurgeResult& r, bool list,
         for (const auto& rec : r.records) {
             records.push_back(record_json(rec));
         }
+        // The held records are listed in the text output only: this document's keys are the
+        // ones SPEC section 5 fixes (`vern explain --json` shows each held record).
         doc["records"] = std::move(records);
     }
     if (within) {

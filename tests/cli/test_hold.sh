@@ -68,4 +68,28 @@ expect_rc 2
 vern hold list --store missing.db
 expect_rc 66
 
+test_case "plan --list and explain show what a hold keeps, and the rule it blocks"
+fresh_store
+vern hold place --subject S1 --reason "Sak 2026/15"
+vern plan --now 2027-04-01 --list --json
+expect_rc 0
+expect_json 'd["held"]' 2
+expect_json '"chat-1" in [r["id"] for r in d["records"]]' False
+vern plan --now 2027-04-01 --list
+expect_out_contains "held (an active hold keeps them):"
+expect_out_contains "  held       mail-1  (subject S1, category mailbox, rule mail-weekly would delete"
+expect_out_contains "  held       chat-1  (subject S1, category chat, rule chat-30d would delete, due 2026-04-19 10:00"
+# Held with every rule due: the earliest delete rule decides, as it would without the hold.
+vern explain --record chat-1 --now 2027-04-01 --json
+expect_json 'd["records"][0]["decision"]' held
+expect_json 'd["records"][0]["decided_by"]' chat-30d
+expect_json 'd["records"][0]["due"]' 2026-04-19T08:00:00Z
+expect_json 'd["records"][0]["held"]' True
+# Nothing due yet: the hold is still shown.
+vern explain --record chat-1 --now 2026-03-21
+expect_out_contains "decision: keep"
+expect_out_contains "held: an active hold covers the record"
+vern explain --record chat-2 --now 2026-03-26 --json
+expect_json 'd["records"][0]["held"]' False
+
 finish

@@ -69,13 +69,16 @@ struct RecordEvaluation {
     std::vector<RuleStatus> rules;  // every rule covering the record's category, in policy order
     Decision decision = Decision::keep;
     // erase: the delete rule with the earliest due time (ties: the first in policy order);
-    // anonymize: the first anonymize rule applied; held: the first rule blocked; keep: nullptr.
+    // anonymize: the first anonymize rule applied; held: the rule a purge would apply but for the
+    // hold (the earliest due delete rule, else the earliest due anonymize rule); keep: nullptr.
     const Rule* decided_by = nullptr;
     std::vector<const Rule*> anonymize_rules; // anonymize: every rule applied now, policy order
     std::optional<Instant> decided_due;       // due time of decided_by
     // The earliest due time after now among the record's not_due rules (for access reports and
     // "falls due in the next 30 days"); empty if nothing more is scheduled.
     std::optional<Instant> next_due;
+    // An active hold covers the record (whether or not anything is due yet).
+    bool held = false;
 
     bool overdue() const { return decision == Decision::erase || decision == Decision::anonymize; }
 };
@@ -159,6 +162,8 @@ struct PurgeResult {
     std::int64_t subjects_removed = 0; // subjects removed because their last record went
     std::vector<RuleCount> by_rule;    // per rule and category with records > 0, policy order
     std::vector<PurgedRecord> records; // with list and no on_record
+    // with list: records a hold kept, with the rule that would have applied (its action, due)
+    std::vector<PurgedRecord> held_records;
     // with within: what becomes due in (now, now+within] (records not acted on now)
     std::vector<PurgedRecord> upcoming; // with within and no on_upcoming
     std::int64_t upcoming_deleted = 0;

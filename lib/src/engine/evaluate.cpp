@@ -168,6 +168,7 @@ RecordEvaluation evaluate_record(const Policy& policy, const ScannedRecord& s,
                                  const std::map<std::string, Instant>& globals, Instant now) {
     RecordEvaluation ev;
     ev.record = s.record;
+    ev.held = s.held;
     LazyFields fields(s.record);
     const RuleStatus* first_delete = nullptr;
     const RuleStatus* first_held = nullptr;
@@ -177,8 +178,16 @@ RecordEvaluation evaluate_record(const Policy& policy, const ScannedRecord& s,
         }
         ev.rules.push_back(evaluate_rule(rule, s, globals, now, policy.info.zone, fields));
     }
+    // Which held rule would decide: a delete rule before an anonymize rule, then the earliest
+    // due time, then policy order (the same choice as without the hold).
+    auto decides_before = [](const RuleStatus& a, const RuleStatus& b) {
+        const bool a_del = a.rule->action == Action::erase;
+        const bool b_del = b.rule->action == Action::erase;
+        if (a_del != b_del) return a_del;
+        return *a.due < *b.due;
+    };
     for (const RuleStatus& st : ev.rules) {
-        if (st.status == RuleState::held && !first_held) {
+        if (st.status == RuleState::held && (!first_held || decides_before(st, *first_held))) {
             first_held = &st;
         }
         if (st.status == RuleState::not_due && (!ev.next_due || *st.due < *ev.next_due)) {

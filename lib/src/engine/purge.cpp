@@ -28,6 +28,7 @@ struct BatchPlan {
     std::int64_t anonymized = 0;
     std::int64_t held = 0;
     std::vector<PurgedRecord> listed;
+    std::vector<PurgedRecord> held_listed;
     std::vector<PurgedRecord> upcoming;
     std::map<CountKey, std::int64_t> upcoming_counts;
     std::int64_t upcoming_deleted = 0;
@@ -158,6 +159,9 @@ class PurgeRun {
                 break;
             case Decision::held:
                 ++plan.held;
+                if (m_opts.list) {
+                    plan.held_listed.push_back(entry(r, *ev.decided_by, *ev.decided_due));
+                }
                 break;
             case Decision::erase:
                 plan.deletes.push_back(r.rowid);
@@ -306,6 +310,9 @@ class PurgeRun {
             } else {
                 m_result.records.push_back(std::move(r));
             }
+        }
+        for (auto& r : plan.held_listed) {
+            m_result.held_records.push_back(std::move(r));
         }
         for (auto& r : plan.upcoming) {
             if (m_opts.on_upcoming) {
