@@ -108,7 +108,7 @@ void setup_consent(CLI::App& app, Context& ctx) {
         sub->add_option("--at", opts->at, "When (RFC 3339 or a date; default now)");
         sub->add_option("--lock-timeout", opts->lock_timeout,
                         "Seconds to wait for another vern run (default 30)")
-            ->check(CLI::NonNegativeNumber);
+            ->check(non_negative_count());
         sub->callback([&ctx, opts, give] { run_change(ctx, *opts, give); });
     }
     CLI::App* list = app.add_subcommand("list", "A subject's consent history and current state");

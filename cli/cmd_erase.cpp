@@ -192,7 +192,7 @@ void setup_erase(CLI::App& app, Context& ctx) {
                  "Also erase categories processed on behalf of another controller");
     app.add_option("--lock-timeout", opts->lock_timeout,
                    "Seconds to wait for another vern run (default 30)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_count());
     app.add_option("--replay", opts->replay,
                    "Apply again every erasure and consent withdrawal of an exported ledger");
     app.callback([&ctx, opts] { run_erase(ctx, *opts); });

@@ -153,14 +153,14 @@ void setup_hold(CLI::App& app, Context& ctx) {
     place->add_option("--reason", opts->reason, "Why (e.g. a case number)")->required();
     place->add_option("--lock-timeout", opts->lock_timeout,
                       "Seconds to wait for another vern run (default 30)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_count());
     place->callback([&ctx, opts] { run_place(ctx, *opts); });
 
     CLI::App* release = app.add_subcommand("release", "Release a hold");
     release->add_option("ID", opts->id, "The hold's id (see 'vern hold list')")->required();
     release->add_option("--lock-timeout", opts->lock_timeout,
                         "Seconds to wait for another vern run (default 30)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_count());
     release->callback([&ctx, opts] { run_release(ctx, *opts); });
 
     CLI::App* list = app.add_subcommand("list", "List every hold");

@@ -75,7 +75,7 @@ void setup_ingest(CLI::App& app, Context& ctx) {
     app.add_option("FILE", opts->files, "JSON Lines files to read; '-' or none: standard input");
     app.add_option("--lock-timeout", opts->lock_timeout,
                    "Seconds to wait for another vern run to release the store (default 30)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_count());
     app.callback([&ctx, opts] { run_ingest(ctx, *opts); });
 }
 

@@ -53,7 +53,7 @@ void setup_init(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<InitOptions>();
     app.add_option("--lock-timeout", opts->lock_timeout,
                    "Seconds to wait for another vern run to release the store (default 30)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_count());
     app.callback([&ctx, opts] { run_init(ctx, *opts); });
 }
 

@@ -48,7 +48,7 @@ void setup_plan(CLI::App& app, Context& ctx) {
                    "Also show what becomes due in this period after --now (e.g. 30d)");
     app.add_flag("--list", opts->list, "List every record concerned");
     app.add_option("--batch-size", opts->batch_size, "Records read per batch (default 10000)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_count());
     app.callback([&ctx, opts] { run_plan(ctx, *opts); });
 }
 

@@ -88,10 +88,10 @@ void setup_purge(CLI::App& app, Context& ctx) {
     app.add_flag("--dry-run", opts->dry_run, "Change nothing: show what would be done (= plan)");
     app.add_option("--batch-size", opts->batch_size,
                    "Records per batch, each committed with its audit entries (default 10000)")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_count());
     app.add_option("--lock-timeout", opts->lock_timeout,
                    "Seconds to wait for another vern run to release the store (default 0)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(non_negative_count());
     app.add_option("--max-delete", opts->max_delete,
                    "Refuse the run (exit 1, nothing changed) if it would delete more than N "
                    "records or P% of the store");

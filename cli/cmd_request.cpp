@@ -153,7 +153,7 @@ void setup_request(CLI::App& app, Context& ctx) {
     auto lock = [&](CLI::App* sub) {
         sub->add_option("--lock-timeout", opts->lock_timeout,
                         "Seconds to wait for another vern run (default 30)")
-            ->check(CLI::NonNegativeNumber);
+            ->check(non_negative_count());
     };
     CLI::App* open =
         app.add_subcommand("open", "Register a request; due = received + request_deadline");

@@ -14,6 +14,11 @@ struct CommandSpec {
     void (*setup)(CLI::App& app, Context& ctx);
 };
 
+// Checks for counts and seconds whose messages say what is expected (CLI11's own say "Value 0
+// not in range 0.000000 to 1.79769e+308").
+CLI::Validator positive_count();    // 1, 2, 3, ...
+CLI::Validator non_negative_count(); // 0, 1, 2, ...
+
 void setup_check(CLI::App& app, Context& ctx);
 void setup_init(CLI::App& app, Context& ctx);
 void setup_ingest(CLI::App& app, Context& ctx);

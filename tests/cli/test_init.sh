@@ -17,6 +17,13 @@ test_case "init with a permissive umask still gives 0600"
 (umask 000 && "$VERN" --store open.db init >/dev/null)
 [ "$(stat -c %a open.db)" = 600 ] || fail "mode is $(stat -c %a open.db) under umask 000"
 
+test_case "init on an existing empty file (touch) makes it 0600 too"
+touch empty.db
+chmod 644 empty.db
+vern --store empty.db init
+expect_rc 0
+[ "$(stat -c %a empty.db)" = 600 ] || fail "mode is $(stat -c %a empty.db) after init of an empty file"
+
 test_case "init twice: ready, data kept"
 vern --store s.db --policy "$POLICY" --now 2026-03-10 ingest "$SRC/tests/data/ingest/good.jsonl"
 expect_rc 0

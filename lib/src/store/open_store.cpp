@@ -84,7 +84,17 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
     // says (store.hpp: "always created").
     const bool create = options.create || (memory && !options.read_only);
     if (!memory) {
-        if (options.create) report.created = create_private_file(path);
+        if (options.create) {
+            report.created = create_private_file(path);
+            // An existing empty file (touch, mktemp) is a store being created, not one with data
+            // whose mode its owner chose: it gets the same mode 0600 as a new file.
+            struct stat st {};
+            if (!report.created && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+                st.st_size == 0 && (st.st_mode & 077) != 0 && ::chmod(path.c_str(), 0600) != 0) {
+                throw Error(Code::permission, fmt::format("cannot set mode 0600 on store '{}': {}",
+                                                          path, std::strerror(errno)));
+            }
+        }
         if (auto warning = check_file(path, options.read_only)) report.warnings.push_back(*warning);
     } else {
         report.created = true;
