@@ -129,7 +129,8 @@ void run_replay(Context& ctx, const EraseCliOptions& opts) {
                  {"purpose", e.purpose.empty() ? nlohmann::json() : nlohmann::json(e.purpose)},
                  {"deleted", e.deleted},
                  {"held", e.held},
-                 {"subject_removed", e.subject_removed}});
+                 {"subject_removed", e.subject_removed},
+                 {"given_again", e.given_again}});
         }
         print_json({{"dry_run", opts.dry_run},
                     {"entries", r.entries},
@@ -140,6 +141,11 @@ void run_replay(Context& ctx, const EraseCliOptions& opts) {
         return;
     }
     for (const auto& e : r.applied) {
+        if (e.given_again) {
+            fmt::print("{}:{}: {} {} ({}): consent given again since; nothing deleted\n",
+                       opts.replay, e.line, e.type, e.subject, e.purpose);
+            continue;
+        }
         fmt::print("{}:{}: {} {}{}: {} {}{}{}\n", opts.replay, e.line, e.type, e.subject,
                    e.purpose.empty() ? "" : " (" + e.purpose + ")", records_text(e.deleted),
                    opts.dry_run ? "would be deleted" : "deleted",

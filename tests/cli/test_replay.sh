@@ -75,4 +75,22 @@ expect_err_contains "bad.jsonl:1:"
 [ "$(store_hash)" = "$before" ] || fail "store changed by a bad ledger"
 vern erase --replay "$TMP/nosuch.jsonl"
 expect_rc 66
+test_case "a consent given again after the withdrawal: the replay keeps what rests on the new consent"
+vern consent give --subject K-3 --purpose survey --now 2026-03-12
+expect_rc 0
+echo '{"type":"record","id":"survey-3b","subject":"K-3","category":"survey","created":"2026-03-13T12:00:00+01:00","fields":{"email":"kari.n@example.no"}}' >"$TMP/s3b.jsonl"
+vern ingest "$TMP/s3b.jsonl" --now 2026-03-14
+expect_rc 0
+sqlite3 "$TMP/s.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+cp "$TMP/s.db" "$TMP/backup2.db"
+rm -f "$TMP/s.db-wal" "$TMP/s.db-shm"
+cp "$TMP/backup2.db" "$TMP/s.db"
+vern erase --replay "$TMP/ledger.jsonl" --now 2026-03-15 --json
+expect_rc 0
+expect_json '[(e["type"], e["given_again"], e["deleted"]) for e in d["applied"] if e["type"] == "consent_withdrawal"]' \
+    "[('consent_withdrawal', True, 0)]"
+record_exists survey-3b || fail "the replay deleted a record resting on the consent given again"
+vern erase --replay "$TMP/ledger.jsonl" --now 2026-03-15
+expect_out_contains "consent_withdrawal K-3 (survey): consent given again since; nothing deleted"
+
 finish

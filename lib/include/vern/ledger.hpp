@@ -48,6 +48,9 @@ struct ReplayedEntry {
     std::int64_t deleted = 0;
     std::int64_t held = 0;  // records kept because of an active hold
     bool subject_removed = false;
+    // consent_withdrawal: the store shows the consent given again after the withdrawal (and
+    // at or before now), so the records resting on it are the new consent's and stay.
+    bool given_again = false;
 };
 
 struct ReplayResult {

@@ -182,9 +182,22 @@ class Replayer {
         audit("erase_subject", l.subject);
     }
 
+    // The store knows a giving of the purpose after the withdrawal was recorded: the person
+    // consented again, and what rests on that consent is not the withdrawal's to delete.
+    bool given_again_after(const Subject& s, const std::string& purpose, Instant withdrawn) {
+        for (const ConsentChange& c : m_store.consent_history(s.rowid)) {
+            if (c.purpose == purpose && c.given && c.at > withdrawn && c.at <= m_now) return true;
+        }
+        return false;
+    }
+
     void withdraw(const LedgerLine& l, const Subject& s, ReplayedEntry& entry) {
         if (!m_dry_run && m_store.add_consent(s.rowid, {l.purpose, false, l.at})) {
             ++m_result.withdrawals_added;
+        }
+        if (given_again_after(s, l.purpose, l.at)) {
+            entry.given_again = true;
+            return;
         }
         std::int64_t left = 0;
         auto deleted = delete_where(
