@@ -52,12 +52,32 @@ vern erase --subject K-1 --category chat --json
 expect_json 'd["erased"]' 1
 [ "$(count_records K-1)" = 1 ] || fail "expected only inv-1 left"
 
+test_case "records erased from a subject that stays are refused by a later ingest; retained and new ones are not"
+before=$(store_hash)
+grep '"K-1"' "$RIGHTS/data.jsonl" >"$TMP/k1.jsonl"
+vern ingest "$TMP/k1.jsonl"
+expect_rc 65
+expect_err_contains 'record "c-1" of subject "K-1" was erased; it is never ingested again'
+expect_err_contains 'record "chat-1" of subject "K-1" was erased'
+expect_err_contains 'record "nav-1" of subject "K-1" was erased'
+[ "$(store_hash)" = "$before" ] || fail "store changed by a refused ingest"
+record_exists c-1 && fail "c-1 came back"
+grep '"inv-1"' "$RIGHTS/data.jsonl" >"$TMP/inv1.jsonl"
+vern ingest "$TMP/inv1.jsonl"
+expect_rc 0
+echo '{"type":"record","id":"c-1-new","subject":"K-1","category":"contact","created":"2026-03-09T10:00:00+01:00","fields":{"email":"ola@example.no"}}' >"$TMP/new.jsonl"
+vern ingest "$TMP/new.jsonl"
+expect_rc 0
+record_exists c-1-new || fail "a new record of a partly erased subject was refused"
+sql "$TMP/s.db" "SELECT pseudonym FROM erased" | grep -q "K-1\|c-1" && fail "the erased table holds a ref or record id"
+
 test_case "complete erasure of a subject; re-ingest refused (65, store unchanged)"
+erased_before=$(sql "$TMP/s.db" "SELECT count(*) FROM erased")
 vern erase --subject K-2 --json
 expect_rc 0
 expect_json 'd["subject_removed"]' True
 subject_exists K-2 && fail "K-2 still in the store"
-[ "$(sql "$TMP/s.db" "SELECT count(*) FROM erased")" = 1 ] || fail "no erased pseudonym"
+[ "$(sql "$TMP/s.db" "SELECT count(*) FROM erased")" = $((erased_before + 1)) ] || fail "no erased pseudonym"
 before=$(store_hash)
 grep '"K-2"' "$RIGHTS/data.jsonl" >"$TMP/k2.jsonl"
 vern ingest "$TMP/k2.jsonl"

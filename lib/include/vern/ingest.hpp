@@ -92,6 +92,7 @@ class Ingester {
     struct SubjectState {
         RowId rowid = 0; // 0: not in the store yet
         bool erased = false;
+        bool partly_erased = false; // some records erased, the subject kept (Store::partly_erased_key)
     };
     struct PendingEvent {
         std::string where;

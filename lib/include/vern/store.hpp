@@ -304,6 +304,16 @@ class Store {
     virtual std::string pseudonym(std::string_view ref) const = 0;
     virtual void add_erased(std::string_view pseudonym, Instant at) = 0;
     virtual bool is_erased(std::string_view pseudonym) = 0;
+    // An erasure that leaves the subject in the store (a record retained) keeps, in the same
+    // erased table, a marker for the subject and a key for each erased record, so that ingest
+    // refuses those records later. Keyed like pseudonyms: no ref or record id is stored.
+    // NOTE: persisted; never change how they are computed.
+    std::string partly_erased_key(std::string_view ref) const {
+        return pseudonym(std::string(ref) + '\x1f');
+    }
+    std::string erased_record_key(std::string_view ref, std::string_view record_id) const {
+        return pseudonym(std::string(ref) + '\x1f' + std::string(record_id));
+    }
 
     // -- audit log (see audit.hpp) --
     // Appends one hash-chained entry and returns its sequence number.

@@ -108,6 +108,7 @@ Ingester::SubjectState Ingester::subject(const std::string& ref, bool create, st
         SubjectState st;
         if (auto found = m_store.find_subject(ref)) st.rowid = found->rowid;
         st.erased = m_store.is_erased(m_store.pseudonym(ref));
+        st.partly_erased = !st.erased && m_store.is_erased(m_store.partly_erased_key(ref));
         it = m_subjects.emplace(ref, st).first;
     }
     if (it->second.erased) {
@@ -179,6 +180,10 @@ std::string Ingester::add_record(const nlohmann::json& line) {
 
     SubjectState st = subject(*ref, false, error);
     if (!error.empty()) return error;
+    if (st.partly_erased && m_store.is_erased(m_store.erased_record_key(*ref, record.id))) {
+        return fmt::format("record \"{}\" of subject \"{}\" was erased; it is never ingested "
+                           "again", record.id, *ref);
+    }
     if (st.rowid != 0 && !category->consent_purpose.empty() &&
         m_store.consent_withdrawn(st.rowid, category->consent_purpose, m_options.now)) {
         return fmt::format("subject \"{}\" withdrew consent \"{}\"; records of category \"{}\" "

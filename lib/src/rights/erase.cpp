@@ -142,6 +142,16 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
             rights::audit_entry(policy, now, options.command, "erase", result.pseudonym));
     }
     if (request) close_request_in_transaction(store, policy, *request, now, options.command);
+    if (!result.subject_removed && result.erased > 0) {
+        // The subject stays (a record retained): remember which records went, so that a nightly
+        // import cannot bring them back (SPEC 4).
+        store.add_erased(store.partly_erased_key(subject.ref), now);
+        for (const auto& item : result.records) {
+            if (item.outcome == EraseOutcome::erased) {
+                store.add_erased(store.erased_record_key(subject.ref, item.record), now);
+            }
+        }
+    }
     if (result.subject_removed) {
         store.delete_subject(subject.rowid);
         store.add_erased(result.pseudonym, now);

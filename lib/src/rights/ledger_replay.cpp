@@ -127,7 +127,8 @@ class Replayer {
     // Deletes the subject's records that match, except held ones; returns the count per category.
     std::map<std::string, std::int64_t>
     delete_where(const Subject& s, ReplayedEntry& entry,
-                 const std::function<bool(const std::string&)>& match, std::int64_t& left) {
+                 const std::function<bool(const std::string&)>& match, std::int64_t& left,
+                 std::vector<std::string>* deleted_ids = nullptr) {
         std::map<std::string, std::int64_t> deleted;
         std::vector<RowId> doomed;
         RecordScan scan;
@@ -142,6 +143,7 @@ class Replayer {
                     ++left;
                 } else {
                     doomed.push_back(r.record.rowid);
+                    if (deleted_ids) deleted_ids->push_back(r.record.id);
                     ++deleted[r.record.category];
                 }
             }
@@ -162,24 +164,37 @@ class Replayer {
 
     void erase(const LedgerLine& l, const Subject& s, ReplayedEntry& entry) {
         std::int64_t left = 0;
+        std::vector<std::string> deleted_ids;
         auto deleted = delete_where(
             s, entry,
             [&](const std::string& category) {
                 return l.complete || std::find(l.categories.begin(), l.categories.end(),
                                                category) != l.categories.end();
             },
-            left);
+            left, &deleted_ids);
         for (const auto& [category, count] : deleted)
             audit("erase", l.subject, category, count);
-        if (!l.complete || left != 0) return;
-        for (const Hold& h : m_store.list_holds()) {
-            if (h.subject_rowid == s.rowid && h.active()) return;
+        if (!l.complete || left != 0 || subject_held(s)) {
+            // The subject stays: its erased records are refused by ingest from now on, as
+            // after the original erasure (Store::erased_record_key).
+            if (m_dry_run || deleted_ids.empty()) return;
+            m_store.add_erased(m_store.partly_erased_key(s.ref), m_now);
+            for (const auto& id : deleted_ids)
+                m_store.add_erased(m_store.erased_record_key(s.ref, id), m_now);
+            return;
         }
         entry.subject_removed = true;
         ++m_result.subjects_removed;
         if (m_dry_run) return;
         m_store.delete_subject(s.rowid);
         audit("erase_subject", l.subject);
+    }
+
+    bool subject_held(const Subject& s) {
+        for (const Hold& h : m_store.list_holds()) {
+            if (h.subject_rowid == s.rowid && h.active()) return true;
+        }
+        return false;
     }
 
     // The store knows a giving of the purpose after the withdrawal was recorded: the person
