@@ -86,6 +86,26 @@ broken/duplicates.toml:34:15: error: rule 'mail-1w' names unknown category 'mial
 EOF
 )"
 
+test_case "broken/empty-values: required strings that are empty or only white space"
+vern check broken/empty-values.toml
+expect_rc 1
+expect_err_equals "$(cat <<'EOF'
+broken/empty-values.toml:2:8: error: [policy] name must not be empty
+broken/empty-values.toml:3:14: error: [policy] controller must not be empty
+broken/empty-values.toml:4:11: error: [policy] contact must not be empty
+broken/empty-values.toml:5:12: error: [policy] timezone must not be empty
+broken/empty-values.toml:10:9: error: [[category]] 'chat' title must not be empty
+broken/empty-values.toml:11:11: error: [[category]] 'chat' purpose must not be empty
+broken/empty-values.toml:13:19: error: [[category]] 'chat' consent_purpose must not be empty
+broken/empty-values.toml:21:14: error: [[category]] 'nav' controller must not be empty
+EOF
+)"
+expect_out_equals "broken/empty-values.toml: invalid (8 errors)"
+vern check --json broken/empty-values.toml
+expect_rc 1
+expect_json "[(x['line'], x['column'], x['severity']) for x in d['diagnostics']][0]" "(2, 8, 'error')"
+expect_json "d['diagnostics'][0]['message']" "[policy] name must not be empty"
+
 test_case "broken/no-policy"
 vern check broken/no-policy.toml
 expect_rc 1

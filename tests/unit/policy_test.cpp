@@ -472,3 +472,40 @@ unlink = true
                  });
     CHECK(compare_policies(old_p, old_p).empty());
 }
+
+TEST_CASE("policy: required strings must not be empty") {
+    CHECK(diagnostics(R"([policy]
+name = ""
+controller = "  "
+contact = "x@example.com"
+timezone = ""
+supervisory_authority = "Datatilsynet"
+
+[[category]]
+id = "chat"
+title = " "
+purpose = ""
+legal_basis = "public_task"
+
+[[category]]
+id = "nav"
+title = "NAV"
+purpose = "Tiltak"
+legal_basis = "contract"
+role = "processor"
+controller = "	"
+
+[[rule]]
+id = "r"
+category = "*"
+keep = "1d"
+action = "delete"
+)") == lines({
+               "2:8: error: [policy] name must not be empty",
+               "3:14: error: [policy] controller must not be empty",
+               "5:12: error: [policy] timezone must not be empty",
+               "10:9: error: [[category]] 'chat' title must not be empty",
+               "11:11: error: [[category]] 'chat' purpose must not be empty",
+               "20:14: error: [[category]] 'nav' controller must not be empty",
+           }));
+}
