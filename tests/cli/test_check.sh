@@ -265,6 +265,38 @@ expect_json "d['diagnostics'][0]['line'], d['diagnostics'][0]['column']" "(0, 0)
 vern check --format html good.toml
 expect_rc 2
 
+test_case "--format json when a policy does not exist: the document on stdout, exit 66"
+vern check --json nowhere.toml
+expect_rc 66
+expect_err_equals "vern: error: policy file 'nowhere.toml' does not exist"
+expect_json "d == {'valid': False, 'diagnostics': [{'file': 'nowhere.toml', 'line': 0, 'column': 0, 'severity': 'error', 'message': \"policy file 'nowhere.toml' does not exist\"}]}" "True"
+vern check --format json empty-dir/
+expect_rc 66
+expect_err_equals "vern: error: policy directory 'empty-dir/' has no *.toml files"
+expect_json "d == {'valid': False, 'diagnostics': [{'file': 'empty-dir/', 'line': 0, 'column': 0, 'severity': 'error', 'message': \"policy directory 'empty-dir/' has no *.toml files\"}]}" "True"
+# Every policy is still checked; the missing one is one more diagnostic.
+vern check --json broken/warnings.toml nowhere.toml good.toml
+expect_rc 66
+expect_json "d['valid']" "False"
+expect_json "[(x['file'], x['severity']) for x in d['diagnostics']][-1]" "('nowhere.toml', 'error')"
+expect_json "len(d['diagnostics'])" "9"
+vern --json --policy good.toml --policy nowhere.toml check
+expect_rc 66
+expect_json "[x['file'] for x in d['diagnostics']]" "['nowhere.toml']"
+# A baseline that does not exist or has errors: exit status as before, and the document.
+vern check --json good.toml --baseline nowhere.toml
+expect_rc 66
+expect_err_equals "vern: error: policy file 'nowhere.toml' does not exist"
+expect_json "d['valid'], sorted(d.keys())" "(False, ['diagnostics', 'valid'])"
+expect_json "[(x['file'], x['line'], x['column']) for x in d['diagnostics']]" "[('nowhere.toml', 0, 0)]"
+vern check --json good.toml --baseline broken/values.toml
+expect_rc 65
+expect_json "[(x['file'], x['line'], x['column']) for x in d['diagnostics']]" "[('broken/values.toml', 0, 0)]"
+# Text output is unchanged: nothing on stdout.
+vern check nowhere.toml
+expect_rc 66
+expect_out_equals ""
+
 test_case "--baseline lists retention changes"
 vern check good.toml --baseline baseline-old.toml
 expect_rc 0

@@ -509,3 +509,23 @@ action = "delete"
                "20:14: error: [[category]] 'nav' controller must not be empty",
            }));
 }
+
+TEST_CASE("policy: a missing policy file names its path") {
+    TempDir dir;
+    const std::string good = dir.write("p.toml", std::string(k_header) + k_chat);
+    try {
+        load_policy({good, dir.path() + "/nope.toml"});
+        FAIL("expected an error");
+    } catch (const PolicyFileError& e) {
+        CHECK(e.code() == Code::no_input);
+        CHECK(e.path() == dir.path() + "/nope.toml");
+    }
+    fs::create_directories(dir.path() + "/empty");
+    try {
+        load_policy({dir.path() + "/empty"});
+        FAIL("expected an error");
+    } catch (const PolicyFileError& e) {
+        CHECK(e.code() == Code::no_input);
+        CHECK(e.path() == dir.path() + "/empty");
+    }
+}
