@@ -307,7 +307,7 @@ added: category nav_report: Rapporter til NAV
 removed: rule chat-30d (booking): delete 60d after last_activity
 shorter: rule chat-30d (chat): delete 60d after last_activity -> delete 30d after last_activity
 shorter: rule chat-30d (survey): delete 60d after last_activity -> delete 30d after last_activity
-changed: rule chat-phone-7d (chat): anonymize 7d after created, where direction = "external" (phone = drop_last:4, text = redact) -> anonymize 7d after created, end_of_week, where direction = "external" (phone = drop_last:4, text = redact)
+longer: rule chat-phone-7d (chat): anonymize 7d after created, where direction = "external" (phone = drop_last:4, text = redact) -> anonymize 7d after created, end_of_week, where direction = "external" (phone = drop_last:4, text = redact)
 added: rule everything-12w (chat): anonymize 12w after global:subscription_ended (email = remove), unlink
 added: rule everything-12w (nav_report): anonymize 12w after global:subscription_ended (email = remove), unlink
 added: rule everything-12w (survey): anonymize 12w after global:subscription_ended (email = remove), unlink
@@ -316,7 +316,7 @@ EOF
 )"
 vern check --json good.toml --baseline baseline-old.toml
 expect_rc 0
-expect_json "[c['kind'] for c in d['changes']]" "['category_removed', 'category_added', 'rule_removed', 'shorter', 'shorter', 'changed', 'rule_added', 'rule_added', 'rule_added', 'longer']"
+expect_json "[c['kind'] for c in d['changes']]" "['category_removed', 'category_added', 'rule_removed', 'shorter', 'shorter', 'longer', 'rule_added', 'rule_added', 'rule_added', 'longer']"
 expect_json "'|'.join(d['changes'][9][k] for k in ('kind', 'category', 'rule', 'before', 'after'))" "longer|survey|survey-15mo|delete P1Y after event:survey_sent, if consent 'survey'|delete P15M after event:survey_sent, if consent 'survey'"
 vern check good.toml --baseline good.toml
 expect_out_equals "good.toml: ok (3 categories, 4 rules, 1 test)
@@ -327,5 +327,66 @@ vern check good.toml --baseline nowhere.toml
 expect_rc 66
 vern check good.toml good-dir --baseline baseline-old.toml
 expect_rc 2
+
+test_case "--baseline: equivalent durations, round and action"
+# One policy, and versions of it that change only how its rules are written or their round and
+# action; relative to the test's temporary directory.
+policy() { # FILE, then for the rules r1..r6: KEEP ROUND ACTION each
+    local file=$1; shift
+    {
+        printf '[policy]\nname = "T"\ncontroller = "T AS"\ncontact = "t@example.no"\n'
+        printf 'timezone = "Europe/Oslo"\nsupervisory_authority = "Datatilsynet"\n\n'
+        printf '[[category]]\nid = "chat"\ntitle = "Chat"\npurpose = "Guidance"\n'
+        printf 'legal_basis = "public_task"\n'
+        local i=1
+        while [ $# -gt 0 ]; do
+            printf '\n[[rule]]\nid = "r%s"\ncategory = "chat"\nkeep = "%s"\n' "$i" "$1"
+            [ "$2" = - ] || printf 'round = "%s"\n' "$2"
+            printf 'action = "%s"\n' "$3"
+            [ "$3" = delete ] || printf 'unlink = true\n'
+            shift 3; i=$((i + 1))
+        done
+    } >"$TMP/$file"
+}
+policy old.toml 30d - delete 4w - delete 1y - delete P1Y - delete 30d - delete 7d - delete
+policy same.toml P30D - delete 28d - delete 12mo - delete 1y - delete P30D - delete P7D - delete
+vern check "$TMP/same.toml" --baseline "$TMP/old.toml"
+expect_rc 0
+expect_out_equals "$TMP/same.toml: ok (1 category, 6 rules, 0 tests)
+no retention changes against $TMP/old.toml"
+vern check --json "$TMP/same.toml" --baseline "$TMP/old.toml"
+expect_json "d['changes']" "[]"
+policy new.toml P30D end_of_year delete 2mo - delete 12mo end_of_month delete 1y - anonymize \
+    1mo - delete 7d end_of_week anonymize
+vern check "$TMP/new.toml" --baseline "$TMP/old.toml"
+expect_rc 0
+expect_out_equals "$TMP/new.toml: ok (1 category, 6 rules, 0 tests)
+longer: rule r1 (chat): delete 30d after created -> delete P30D after created, end_of_year
+longer: rule r2 (chat): delete 4w after created -> delete 2mo after created
+longer: rule r3 (chat): delete 1y after created -> delete 12mo after created, end_of_month
+longer: rule r4 (chat): delete P1Y after created -> anonymize 1y after created, unlink
+changed: rule r5 (chat): delete 30d after created -> delete 1mo after created
+longer: rule r6 (chat): delete 7d after created -> anonymize 7d after created, end_of_week, unlink"
+vern check "$TMP/old.toml" --baseline "$TMP/new.toml"
+expect_out_equals "$TMP/old.toml: ok (1 category, 6 rules, 0 tests)
+shorter: rule r1 (chat): delete P30D after created, end_of_year -> delete 30d after created
+shorter: rule r2 (chat): delete 2mo after created -> delete 4w after created
+shorter: rule r3 (chat): delete 12mo after created, end_of_month -> delete 1y after created
+shorter: rule r4 (chat): anonymize 1y after created, unlink -> delete P1Y after created
+changed: rule r5 (chat): delete 1mo after created -> delete 30d after created
+shorter: rule r6 (chat): anonymize 7d after created, end_of_week, unlink -> delete 7d after created"
+vern check --json "$TMP/new.toml" --baseline "$TMP/old.toml"
+expect_json "[(c['kind'], c['rule']) for c in d['changes']]" "[('longer', 'r1'), ('longer', 'r2'), ('longer', 'r3'), ('longer', 'r4'), ('changed', 'r5'), ('longer', 'r6')]"
+# Categories added and removed are still listed, with the rules of a removed category.
+policy week.toml 30d end_of_week delete
+policy month.toml 30d end_of_month delete
+vern check "$TMP/month.toml" --baseline "$TMP/week.toml"
+expect_out_contains "changed: rule r1 (chat): delete 30d after created, end_of_week -> delete 30d after created, end_of_month"
+sed 's/id = "chat"/id = "notes"/; s/category = "chat"/category = "notes"/' "$TMP/same.toml" >"$TMP/renamed.toml"
+vern check "$TMP/renamed.toml" --baseline "$TMP/old.toml"
+expect_out_contains "removed: category chat: Chat
+added: category notes: Chat
+removed: rule r1 (chat): delete 30d after created"
+expect_out_contains "added: rule r1 (notes): delete P30D after created"
 
 finish
