@@ -7,7 +7,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 
 namespace vern::cli {
 namespace {
@@ -68,7 +70,20 @@ struct Checked {
     std::string label; // the policy as given
     PolicyLoad load;
     std::vector<PolicyChange> changes;
+    // With --format json: why the policy or its baseline could not be read at all (a file that
+    // does not exist, ...), or checked against (a baseline with errors). The JSON document
+    // shows it as a diagnostic; the command then fails with its exit status and message.
+    std::optional<Error> failure;
 };
+
+// The error as a diagnostic of the whole file: line and column 0, as for a file without
+// [policy] (and printed as "FILE: error: MESSAGE").
+void add_failure(Checked& c, const Error& e, const std::string& file) {
+    const auto* file_error = dynamic_cast<const PolicyFileError*>(&e);
+    c.load.diagnostics.push_back(
+        {{file_error ? file_error->path() : file, 0, 0}, Severity::error, e.what()});
+    c.failure = e;
+}
 
 void print_json_result(const CheckOptions& opts, const std::vector<Checked>& checked,
                        bool valid) {
@@ -91,8 +106,10 @@ void print_json_result(const CheckOptions& opts, const std::vector<Checked>& che
         }
     }
     nlohmann::json doc = {{"valid", valid}, {"diagnostics", diags}};
-    if (!opts.baseline.empty()) {
-        doc["changes"] = changes;
+    const bool failed = std::any_of(checked.begin(), checked.end(),
+                                    [](const Checked& c) { return c.failure.has_value(); });
+    if (!opts.baseline.empty() && !failed) {
+        doc["changes"] = changes; // not when the comparison could not be made
     }
     print_json(doc);
 }
@@ -126,14 +143,33 @@ void print_text_result(const CheckOptions& opts, const Checked& c) {
     }
 }
 
-Checked check_one(const CheckOptions& opts, const std::vector<std::string>& paths) {
-    Checked c{join(paths), load_policy(paths), {}};
+// With `keep_going` (JSON output), a policy or baseline that cannot be read becomes the
+// result's failure instead of an exception, so that the document can still be printed.
+Checked check_one(const CheckOptions& opts, const std::vector<std::string>& paths,
+                  bool keep_going) {
+    Checked c{join(paths), {}, {}, std::nullopt};
+    try {
+        c.load = load_policy(paths);
+    } catch (const Error& e) {
+        if (!keep_going) {
+            throw;
+        }
+        add_failure(c, e, c.label);
+        return c;
+    }
     if (opts.strict) {
         for (auto& d : c.load.diagnostics) {
             d.severity = Severity::error;
         }
     }
-    c.changes = baseline_changes(opts, c.load);
+    try {
+        c.changes = baseline_changes(opts, c.load);
+    } catch (const Error& e) {
+        if (!keep_going) {
+            throw;
+        }
+        add_failure(c, e, opts.baseline);
+    }
     return c;
 }
 
@@ -156,11 +192,17 @@ void run_check(Context& ctx, const CheckOptions& opts) {
     std::vector<Checked> checked;
     bool valid = true;
     for (const auto& paths : policies) {
-        checked.push_back(check_one(opts, paths));
+        checked.push_back(check_one(opts, paths, format == "json"));
         valid = valid && !checked.back().load.has_errors();
     }
     if (format == "json") {
         print_json_result(opts, checked, valid);
+        // Then the usual message on stderr and exit status (66 for a missing policy, ...).
+        for (const auto& c : checked) {
+            if (c.failure) {
+                throw *c.failure;
+            }
+        }
     } else {
         for (const auto& c : checked) {
             print_text_result(opts, c);

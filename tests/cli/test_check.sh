@@ -86,6 +86,26 @@ broken/duplicates.toml:34:15: error: rule 'mail-1w' names unknown category 'mial
 EOF
 )"
 
+test_case "broken/empty-values: required strings that are empty or only white space"
+vern check broken/empty-values.toml
+expect_rc 1
+expect_err_equals "$(cat <<'EOF'
+broken/empty-values.toml:2:8: error: [policy] name must not be empty
+broken/empty-values.toml:3:14: error: [policy] controller must not be empty
+broken/empty-values.toml:4:11: error: [policy] contact must not be empty
+broken/empty-values.toml:5:12: error: [policy] timezone must not be empty
+broken/empty-values.toml:10:9: error: [[category]] 'chat' title must not be empty
+broken/empty-values.toml:11:11: error: [[category]] 'chat' purpose must not be empty
+broken/empty-values.toml:13:19: error: [[category]] 'chat' consent_purpose must not be empty
+broken/empty-values.toml:21:14: error: [[category]] 'nav' controller must not be empty
+EOF
+)"
+expect_out_equals "broken/empty-values.toml: invalid (8 errors)"
+vern check --json broken/empty-values.toml
+expect_rc 1
+expect_json "[(x['line'], x['column'], x['severity']) for x in d['diagnostics']][0]" "(2, 8, 'error')"
+expect_json "d['diagnostics'][0]['message']" "[policy] name must not be empty"
+
 test_case "broken/no-policy"
 vern check broken/no-policy.toml
 expect_rc 1
@@ -245,6 +265,38 @@ expect_json "d['diagnostics'][0]['line'], d['diagnostics'][0]['column']" "(0, 0)
 vern check --format html good.toml
 expect_rc 2
 
+test_case "--format json when a policy does not exist: the document on stdout, exit 66"
+vern check --json nowhere.toml
+expect_rc 66
+expect_err_equals "vern: error: policy file 'nowhere.toml' does not exist"
+expect_json "d == {'valid': False, 'diagnostics': [{'file': 'nowhere.toml', 'line': 0, 'column': 0, 'severity': 'error', 'message': \"policy file 'nowhere.toml' does not exist\"}]}" "True"
+vern check --format json empty-dir/
+expect_rc 66
+expect_err_equals "vern: error: policy directory 'empty-dir/' has no *.toml files"
+expect_json "d == {'valid': False, 'diagnostics': [{'file': 'empty-dir/', 'line': 0, 'column': 0, 'severity': 'error', 'message': \"policy directory 'empty-dir/' has no *.toml files\"}]}" "True"
+# Every policy is still checked; the missing one is one more diagnostic.
+vern check --json broken/warnings.toml nowhere.toml good.toml
+expect_rc 66
+expect_json "d['valid']" "False"
+expect_json "[(x['file'], x['severity']) for x in d['diagnostics']][-1]" "('nowhere.toml', 'error')"
+expect_json "len(d['diagnostics'])" "9"
+vern --json --policy good.toml --policy nowhere.toml check
+expect_rc 66
+expect_json "[x['file'] for x in d['diagnostics']]" "['nowhere.toml']"
+# A baseline that does not exist or has errors: exit status as before, and the document.
+vern check --json good.toml --baseline nowhere.toml
+expect_rc 66
+expect_err_equals "vern: error: policy file 'nowhere.toml' does not exist"
+expect_json "d['valid'], sorted(d.keys())" "(False, ['diagnostics', 'valid'])"
+expect_json "[(x['file'], x['line'], x['column']) for x in d['diagnostics']]" "[('nowhere.toml', 0, 0)]"
+vern check --json good.toml --baseline broken/values.toml
+expect_rc 65
+expect_json "[(x['file'], x['line'], x['column']) for x in d['diagnostics']]" "[('broken/values.toml', 0, 0)]"
+# Text output is unchanged: nothing on stdout.
+vern check nowhere.toml
+expect_rc 66
+expect_out_equals ""
+
 test_case "--baseline lists retention changes"
 vern check good.toml --baseline baseline-old.toml
 expect_rc 0
@@ -255,7 +307,7 @@ added: category nav_report: Rapporter til NAV
 removed: rule chat-30d (booking): delete 60d after last_activity
 shorter: rule chat-30d (chat): delete 60d after last_activity -> delete 30d after last_activity
 shorter: rule chat-30d (survey): delete 60d after last_activity -> delete 30d after last_activity
-changed: rule chat-phone-7d (chat): anonymize 7d after created, where direction = "external" (phone = drop_last:4, text = redact) -> anonymize 7d after created, end_of_week, where direction = "external" (phone = drop_last:4, text = redact)
+longer: rule chat-phone-7d (chat): anonymize 7d after created, where direction = "external" (phone = drop_last:4, text = redact) -> anonymize 7d after created, end_of_week, where direction = "external" (phone = drop_last:4, text = redact)
 added: rule everything-12w (chat): anonymize 12w after global:subscription_ended (email = remove), unlink
 added: rule everything-12w (nav_report): anonymize 12w after global:subscription_ended (email = remove), unlink
 added: rule everything-12w (survey): anonymize 12w after global:subscription_ended (email = remove), unlink
@@ -264,7 +316,7 @@ EOF
 )"
 vern check --json good.toml --baseline baseline-old.toml
 expect_rc 0
-expect_json "[c['kind'] for c in d['changes']]" "['category_removed', 'category_added', 'rule_removed', 'shorter', 'shorter', 'changed', 'rule_added', 'rule_added', 'rule_added', 'longer']"
+expect_json "[c['kind'] for c in d['changes']]" "['category_removed', 'category_added', 'rule_removed', 'shorter', 'shorter', 'longer', 'rule_added', 'rule_added', 'rule_added', 'longer']"
 expect_json "'|'.join(d['changes'][9][k] for k in ('kind', 'category', 'rule', 'before', 'after'))" "longer|survey|survey-15mo|delete P1Y after event:survey_sent, if consent 'survey'|delete P15M after event:survey_sent, if consent 'survey'"
 vern check good.toml --baseline good.toml
 expect_out_equals "good.toml: ok (3 categories, 4 rules, 1 test)
@@ -275,5 +327,66 @@ vern check good.toml --baseline nowhere.toml
 expect_rc 66
 vern check good.toml good-dir --baseline baseline-old.toml
 expect_rc 2
+
+test_case "--baseline: equivalent durations, round and action"
+# One policy, and versions of it that change only how its rules are written or their round and
+# action; relative to the test's temporary directory.
+policy() { # FILE, then for the rules r1..r6: KEEP ROUND ACTION each
+    local file=$1; shift
+    {
+        printf '[policy]\nname = "T"\ncontroller = "T AS"\ncontact = "t@example.no"\n'
+        printf 'timezone = "Europe/Oslo"\nsupervisory_authority = "Datatilsynet"\n\n'
+        printf '[[category]]\nid = "chat"\ntitle = "Chat"\npurpose = "Guidance"\n'
+        printf 'legal_basis = "public_task"\n'
+        local i=1
+        while [ $# -gt 0 ]; do
+            printf '\n[[rule]]\nid = "r%s"\ncategory = "chat"\nkeep = "%s"\n' "$i" "$1"
+            [ "$2" = - ] || printf 'round = "%s"\n' "$2"
+            printf 'action = "%s"\n' "$3"
+            [ "$3" = delete ] || printf 'unlink = true\n'
+            shift 3; i=$((i + 1))
+        done
+    } >"$TMP/$file"
+}
+policy old.toml 30d - delete 4w - delete 1y - delete P1Y - delete 30d - delete 7d - delete
+policy same.toml P30D - delete 28d - delete 12mo - delete 1y - delete P30D - delete P7D - delete
+vern check "$TMP/same.toml" --baseline "$TMP/old.toml"
+expect_rc 0
+expect_out_equals "$TMP/same.toml: ok (1 category, 6 rules, 0 tests)
+no retention changes against $TMP/old.toml"
+vern check --json "$TMP/same.toml" --baseline "$TMP/old.toml"
+expect_json "d['changes']" "[]"
+policy new.toml P30D end_of_year delete 2mo - delete 12mo end_of_month delete 1y - anonymize \
+    1mo - delete 7d end_of_week anonymize
+vern check "$TMP/new.toml" --baseline "$TMP/old.toml"
+expect_rc 0
+expect_out_equals "$TMP/new.toml: ok (1 category, 6 rules, 0 tests)
+longer: rule r1 (chat): delete 30d after created -> delete P30D after created, end_of_year
+longer: rule r2 (chat): delete 4w after created -> delete 2mo after created
+longer: rule r3 (chat): delete 1y after created -> delete 12mo after created, end_of_month
+longer: rule r4 (chat): delete P1Y after created -> anonymize 1y after created, unlink
+changed: rule r5 (chat): delete 30d after created -> delete 1mo after created
+longer: rule r6 (chat): delete 7d after created -> anonymize 7d after created, end_of_week, unlink"
+vern check "$TMP/old.toml" --baseline "$TMP/new.toml"
+expect_out_equals "$TMP/old.toml: ok (1 category, 6 rules, 0 tests)
+shorter: rule r1 (chat): delete P30D after created, end_of_year -> delete 30d after created
+shorter: rule r2 (chat): delete 2mo after created -> delete 4w after created
+shorter: rule r3 (chat): delete 12mo after created, end_of_month -> delete 1y after created
+shorter: rule r4 (chat): anonymize 1y after created, unlink -> delete P1Y after created
+changed: rule r5 (chat): delete 1mo after created -> delete 30d after created
+shorter: rule r6 (chat): anonymize 7d after created, end_of_week, unlink -> delete 7d after created"
+vern check --json "$TMP/new.toml" --baseline "$TMP/old.toml"
+expect_json "[(c['kind'], c['rule']) for c in d['changes']]" "[('longer', 'r1'), ('longer', 'r2'), ('longer', 'r3'), ('longer', 'r4'), ('changed', 'r5'), ('longer', 'r6')]"
+# Categories added and removed are still listed, with the rules of a removed category.
+policy week.toml 30d end_of_week delete
+policy month.toml 30d end_of_month delete
+vern check "$TMP/month.toml" --baseline "$TMP/week.toml"
+expect_out_contains "changed: rule r1 (chat): delete 30d after created, end_of_week -> delete 30d after created, end_of_month"
+sed 's/id = "chat"/id = "notes"/; s/category = "chat"/category = "notes"/' "$TMP/same.toml" >"$TMP/renamed.toml"
+vern check "$TMP/renamed.toml" --baseline "$TMP/old.toml"
+expect_out_contains "removed: category chat: Chat
+added: category notes: Chat
+removed: rule r1 (chat): delete 30d after created"
+expect_out_contains "added: rule r1 (notes): delete P30D after created"
 
 finish

@@ -465,10 +465,197 @@ unlink = true
                      "category_removed|mail||Mail|",
                      "category_added|web|||Web log",
                      "rule_removed|mail|del|delete 30d after created|",
-                     "changed|chat|anon|anonymize 1mo after created, unlink|anonymize P1M after "
+                     "longer|chat|anon|anonymize 1mo after created, unlink|anonymize P1M after "
                      "created, end_of_month, unlink",
                      "shorter|chat|del|delete 30d after created|delete 4w after created",
                      "rule_added|web|del||delete 4w after created",
                  });
     CHECK(compare_policies(old_p, old_p).empty());
+}
+
+namespace {
+
+// The classification of one rule's change by compare_policies: "none" when it reports nothing,
+// else the kind. `old_rule` and `new_rule` are the TOML lines of rule "r" after its id/category.
+std::string rule_change(const std::string& old_rule, const std::string& new_rule) {
+    const std::string head =
+        std::string(k_header) + k_chat + "\n[[rule]]\nid = \"r\"\ncategory = \"chat\"\n";
+    const Policy old_p = load(head + old_rule);
+    const Policy new_p = load(head + new_rule);
+    const auto changes = compare_policies(old_p, new_p);
+    REQUIRE(changes.size() <= 1);
+    return changes.empty() ? "none" : change_kind_name(changes[0].kind);
+}
+
+std::string keep_change(const std::string& old_keep, const std::string& new_keep) {
+    return rule_change("keep = \"" + old_keep + "\"\naction = \"delete\"\n",
+                       "keep = \"" + new_keep + "\"\naction = \"delete\"\n");
+}
+
+std::string round_change(const std::string& old_keep, const std::string& old_round,
+                         const std::string& new_keep, const std::string& new_round) {
+    auto rule = [](const std::string& keep, const std::string& round) {
+        return "keep = \"" + keep + "\"\n" +
+               (round.empty() ? std::string() : "round = \"" + round + "\"\n") +
+               "action = \"delete\"\n";
+    };
+    return rule_change(rule(old_keep, old_round), rule(new_keep, new_round));
+}
+
+} // namespace
+
+TEST_CASE("policy::compare_policies: equivalent durations are no change") {
+    CHECK(keep_change("30d", "P30D") == "none");
+    CHECK(keep_change("4w", "28d") == "none");
+    CHECK(keep_change("P4W", "28d") == "none");
+    CHECK(keep_change("1y", "12mo") == "none");
+    CHECK(keep_change("P1Y", "1y") == "none");
+    CHECK(keep_change("P24M", "2y") == "none");
+    CHECK(keep_change("P1Y6M", "18mo") == "none");
+    CHECK(keep_change("0d", "P0D") == "none");
+    CHECK(keep_change("0d", "0mo") == "none"); // zero is zero in any unit
+}
+
+TEST_CASE("policy::compare_policies: durations in different units") {
+    // Days with days, months with months.
+    CHECK(keep_change("30d", "4w") == "shorter");
+    CHECK(keep_change("4w", "30d") == "longer");
+    CHECK(keep_change("1y", "13mo") == "longer");
+    CHECK(keep_change("P15M", "1y") == "shorter");
+    // Months against days, where the bounds decide: a month is 28-31 days, a year 365-366.
+    CHECK(keep_change("30d", "2mo") == "longer");
+    CHECK(keep_change("2mo", "30d") == "shorter");
+    CHECK(keep_change("27d", "1mo") == "longer");
+    CHECK(keep_change("32d", "1mo") == "shorter");
+    CHECK(keep_change("1mo", "31d") == "longer"); // never shorter, longer in shorter months
+    CHECK(keep_change("1mo", "28d") == "shorter");
+    CHECK(keep_change("30d", "1mo") == "changed"); // February: shorter; January: longer
+    CHECK(keep_change("1mo", "30d") == "changed");
+    CHECK(keep_change("1y", "365d") == "shorter");
+    CHECK(keep_change("1y", "366d") == "longer");
+    CHECK(keep_change("365d", "12mo") == "longer");
+    CHECK(keep_change("1y", "52w") == "shorter");
+    CHECK(keep_change("1y", "53w") == "longer");
+    CHECK(keep_change("P1Y", "P1Y1D") == "longer");
+    // Both parts move the same way: comparable whatever the sizes.
+    CHECK(keep_change("P1M", "P1M1D") == "longer");
+    CHECK(keep_change("P2M3D", "P1M1D") == "shorter");
+    // They move apart: the bounds decide.
+    CHECK(keep_change("P1M29D", "P2M") == "changed"); // 57-60 days against 56-62
+    CHECK(keep_change("P1M", "P2M") == "longer");
+    CHECK(keep_change("P1M40D", "P2M") == "shorter"); // a month is at most 31 days
+    CHECK(keep_change("P3M", "P2M35D") == "changed");
+}
+
+TEST_CASE("policy::compare_policies: round") {
+    // Rounding only ever moves the due time later.
+    CHECK(round_change("7d", "", "7d", "end_of_week") == "longer");
+    CHECK(round_change("7d", "end_of_week", "7d", "") == "shorter");
+    CHECK(round_change("1y", "", "1y", "end_of_year") == "longer");
+    CHECK(round_change("30d", "end_of_day", "30d", "end_of_month") == "longer");
+    CHECK(round_change("30d", "end_of_day", "30d", "end_of_week") == "longer");
+    CHECK(round_change("30d", "end_of_month", "30d", "end_of_year") == "longer");
+    CHECK(round_change("30d", "end_of_year", "30d", "end_of_day") == "shorter");
+    CHECK(round_change("30d", "end_of_day", "30d", "") == "shorter");
+    CHECK(round_change("30d", "", "30d", "end_of_day") == "longer");
+    CHECK(round_change("30d", "end_of_month", "P30D", "end_of_month") == "none");
+    // The end of a week can be after the end of its month or year (Wednesday 31 December:
+    // end_of_week is Monday 5 January, end_of_year 1 January) or before it: incomparable.
+    CHECK(round_change("30d", "end_of_week", "30d", "end_of_month") == "changed");
+    CHECK(round_change("30d", "end_of_year", "30d", "end_of_week") == "changed");
+    // Keep and round moving the same way.
+    CHECK(round_change("30d", "", "60d", "end_of_month") == "longer");
+    CHECK(round_change("2mo", "end_of_year", "30d", "end_of_month") == "shorter");
+    // Moving apart: decided by how far a round can move (a day, 7 days, 31 days, 366 days).
+    CHECK(round_change("30d", "end_of_month", "31d", "") == "changed");
+    CHECK(round_change("30d", "end_of_month", "62d", "") == "longer");
+    CHECK(round_change("7d", "end_of_week", "14d", "") == "longer");
+    CHECK(round_change("7d", "end_of_week", "13d", "end_of_day") == "changed");
+    CHECK(round_change("1mo", "end_of_year", "2y", "") == "longer");
+    CHECK(round_change("60d", "", "30d", "end_of_day") == "shorter");
+}
+
+TEST_CASE("policy::compare_policies: action, anchor and conditions") {
+    const std::string del = "keep = \"30d\"\naction = \"delete\"\n";
+    const std::string anon = "keep = \"30d\"\naction = \"anonymize\"\nunlink = true\n";
+    CHECK(rule_change(del, anon) == "longer");   // the record is kept, anonymised
+    CHECK(rule_change(anon, del) == "shorter");  // the record goes
+    CHECK(rule_change(del, "keep = \"60d\"\naction = \"anonymize\"\nunlink = true\n") ==
+          "longer");
+    CHECK(rule_change(del, "keep = \"7d\"\naction = \"anonymize\"\nunlink = true\n") ==
+          "changed"); // anonymised earlier, but kept
+    CHECK(rule_change(anon, "keep = \"60d\"\naction = \"delete\"\n") == "changed");
+    // Another anonymisation: changed, whatever the duration does.
+    CHECK(rule_change(anon, "keep = \"60d\"\naction = \"anonymize\"\nfields = { text = "
+                            "\"redact\" }\nunlink = true\n") == "changed");
+    // last_activity is never before creation.
+    CHECK(rule_change(del, "after = \"last_activity\"\n" + del) == "longer");
+    CHECK(rule_change("after = \"last_activity\"\n" + del, del) == "shorter");
+    CHECK(rule_change("after = \"last_activity\"\n" + del,
+                      "after = \"last_activity\"\nkeep = \"P30D\"\naction = \"delete\"\n") ==
+          "none");
+    // Another anchor or condition: another set of records, or another time: changed.
+    CHECK(rule_change(del, "after = \"event:ended\"\nkeep = \"60d\"\naction = \"delete\"\n") ==
+          "changed");
+    CHECK(rule_change(del, "keep = \"60d\"\naction = \"delete\"\nwhere = { kind = \"x\" }\n") ==
+          "changed");
+    CHECK(rule_change(del, "keep = \"60d\"\naction = \"delete\"\nif_consent = \"survey\"\n") ==
+          "changed");
+}
+
+TEST_CASE("policy: required strings must not be empty") {
+    CHECK(diagnostics(R"([policy]
+name = ""
+controller = "  "
+contact = "x@example.com"
+timezone = ""
+supervisory_authority = "Datatilsynet"
+
+[[category]]
+id = "chat"
+title = " "
+purpose = ""
+legal_basis = "public_task"
+
+[[category]]
+id = "nav"
+title = "NAV"
+purpose = "Tiltak"
+legal_basis = "contract"
+role = "processor"
+controller = "	"
+
+[[rule]]
+id = "r"
+category = "*"
+keep = "1d"
+action = "delete"
+)") == lines({
+               "2:8: error: [policy] name must not be empty",
+               "3:14: error: [policy] controller must not be empty",
+               "5:12: error: [policy] timezone must not be empty",
+               "10:9: error: [[category]] 'chat' title must not be empty",
+               "11:11: error: [[category]] 'chat' purpose must not be empty",
+               "20:14: error: [[category]] 'nav' controller must not be empty",
+           }));
+}
+
+TEST_CASE("policy: a missing policy file names its path") {
+    TempDir dir;
+    const std::string good = dir.write("p.toml", std::string(k_header) + k_chat);
+    try {
+        load_policy({good, dir.path() + "/nope.toml"});
+        FAIL("expected an error");
+    } catch (const PolicyFileError& e) {
+        CHECK(e.code() == Code::no_input);
+        CHECK(e.path() == dir.path() + "/nope.toml");
+    }
+    fs::create_directories(dir.path() + "/empty");
+    try {
+        load_policy({dir.path() + "/empty"});
+        FAIL("expected an error");
+    } catch (const PolicyFileError& e) {
+        CHECK(e.code() == Code::no_input);
+        CHECK(e.path() == dir.path() + "/empty");
+    }
 }

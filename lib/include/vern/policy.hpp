@@ -147,9 +147,23 @@ struct PolicyLoad {
     bool has_warnings() const;
 };
 
+// A policy path that cannot be read at all (it does not exist, a directory has no *.toml files,
+// it is unreadable): a vern::Error that also names the path, as given or as shown in
+// diagnostics, so that `check --format json` can put it in a diagnostic of its own.
+class PolicyFileError : public Error {
+  public:
+    PolicyFileError(Code code, std::string path, std::string message)
+        : Error(code, std::move(message)), m_path(std::move(path)) {}
+    const std::string& path() const { return m_path; }
+
+  private:
+    std::string m_path;
+};
+
 // Loads a policy from files and/or directories (a directory contributes its *.toml files, sorted
 // by name). Never throws for problems in the policy text: they become diagnostics. Throws
-// vern::Error(no_input) if a path does not exist, (permission) if unreadable.
+// PolicyFileError (a vern::Error): no_input if a path does not exist or a directory has no
+// *.toml files, permission if unreadable, io if reading fails.
 PolicyLoad load_policy(const std::vector<std::string>& paths);
 
 // Groups command-line POLICY arguments (of `check` and `test`) into policies: each argument is one

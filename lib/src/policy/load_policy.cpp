@@ -27,13 +27,15 @@ struct PolicyFile {
 std::string read_file(const std::string& path, const std::string& display) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        throw Error(Code::permission,
-                    fmt::format("cannot read policy file '{}': {}", display, std::strerror(errno)));
+        throw PolicyFileError(Code::permission, display,
+                              fmt::format("cannot read policy file '{}': {}", display,
+                                          std::strerror(errno)));
     }
     std::ostringstream out;
     out << in.rdbuf();
     if (in.bad()) {
-        throw Error(Code::io, fmt::format("cannot read policy file '{}'", display));
+        throw PolicyFileError(Code::io, display,
+                              fmt::format("cannot read policy file '{}'", display));
     }
     return out.str();
 }
@@ -44,7 +46,8 @@ std::vector<PolicyFile> read_files(const std::vector<std::string>& paths) {
     for (const auto& path : paths) {
         std::error_code ec;
         if (path.empty() || !fs::exists(path, ec)) {
-            throw Error(Code::no_input, fmt::format("policy file '{}' does not exist", path));
+            throw PolicyFileError(Code::no_input, path,
+                                  fmt::format("policy file '{}' does not exist", path));
         }
         if (!fs::is_directory(path, ec)) {
             files.push_back({path, read_file(path, path), std::nullopt});
@@ -58,12 +61,13 @@ std::vector<PolicyFile> read_files(const std::vector<std::string>& paths) {
             }
         }
         if (ec) {
-            throw Error(Code::permission,
-                        fmt::format("cannot read policy directory '{}': {}", path, ec.message()));
+            throw PolicyFileError(
+                Code::permission, path,
+                fmt::format("cannot read policy directory '{}': {}", path, ec.message()));
         }
         if (names.empty()) {
-            throw Error(Code::no_input,
-                        fmt::format("policy directory '{}' has no *.toml files", path));
+            throw PolicyFileError(Code::no_input, path,
+                                  fmt::format("policy directory '{}' has no *.toml files", path));
         }
         std::sort(names.begin(), names.end());
         const std::string prefix = path.back() == '/' ? path : path + "/";
@@ -174,7 +178,7 @@ void sort_diagnostics(std::vector<Diagnostic>& diags, const std::vector<PolicyFi
 
 PolicyLoad load_policy(const std::vector<std::string>& paths) {
     if (paths.empty()) {
-        throw Error(Code::no_input, "policy file '' does not exist");
+        throw PolicyFileError(Code::no_input, "", "policy file '' does not exist");
     }
     std::vector<PolicyFile> files = read_files(paths);
     PolicyLoad load;

@@ -56,7 +56,7 @@ void parse_role(TableReader& r, Category& c) {
                                          "is controller; did you mean role = \"processor\"?",
                                          c.id));
     }
-    if (c.role == Role::processor && controller) {
+    if (c.role == Role::processor && controller && !r.report_if_blank("controller", *controller)) {
         c.controller = *controller;
     }
 }
@@ -72,7 +72,7 @@ void check_consent_purpose(TableReader& r, Category& c, bool basis_known) {
                                fmt::format("category '{}' has legal_basis = \"consent\" but no "
                                            "consent_purpose: name the purpose consented to",
                                            c.id));
-        } else if (purpose) {
+        } else if (purpose && !r.report_if_blank("consent_purpose", *purpose)) {
             c.consent_purpose = *purpose;
         }
     } else if (r.has("consent_purpose")) {
@@ -122,8 +122,8 @@ void parse_category(const toml::table& table, const std::string& file, LoadState
                                              c.id, first.file, first.line, first.column));
         }
     }
-    c.title = r.string("title", true).value_or("");
-    c.purpose = r.string("purpose", true).value_or("");
+    c.title = r.nonblank_string("title", true).value_or("");
+    c.purpose = r.nonblank_string("purpose", true).value_or("");
     const std::size_t errors_before = state.reporter.error_count();
     parse_legal_basis(r, c);
     const bool basis_known = r.has("legal_basis") && state.reporter.error_count() == errors_before;

@@ -32,10 +32,10 @@ void parse_policy_info(const toml::table& table, const std::string& file, LoadSt
                   state.reporter);
     PolicyInfo& info = state.policy.info;
     info.pos = r.pos();
-    info.name = r.string("name", true).value_or("");
-    info.controller = r.string("controller", true).value_or("");
-    info.contact = r.string("contact", true).value_or("");
-    if (auto tz = r.string("timezone", true)) {
+    info.name = r.nonblank_string("name", true).value_or("");
+    info.controller = r.nonblank_string("controller", true).value_or("");
+    info.contact = r.nonblank_string("contact", true).value_or("");
+    if (auto tz = r.nonblank_string("timezone", true)) {
         info.timezone = *tz;
         if (auto zone = find_zone(*tz)) {
             info.zone = *zone;

@@ -151,6 +151,22 @@ std::optional<std::string> TableReader::string(std::string_view key, bool requir
     return std::nullopt;
 }
 
+std::optional<std::string> TableReader::nonblank_string(std::string_view key, bool required) {
+    auto s = string(key, required);
+    if (s && report_if_blank(key, *s)) {
+        return std::nullopt;
+    }
+    return s;
+}
+
+bool TableReader::report_if_blank(std::string_view key, const std::string& value) {
+    if (value.find_first_not_of(" \t\n\r\f\v") != std::string::npos) {
+        return false;
+    }
+    m_reporter.error(pos(key), fmt::format("{} {} must not be empty", m_context, key));
+    return true;
+}
+
 std::optional<bool> TableReader::boolean(std::string_view key) {
     const toml::node* n = node(key);
     if (!n) {

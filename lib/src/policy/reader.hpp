@@ -56,6 +56,11 @@ class TableReader {
     void require(std::string_view key);
 
     std::optional<std::string> string(std::string_view key, bool required = false);
+    // A string that must say something: one that is empty or only white space is reported at
+    // its value ("[policy] name must not be empty") and returned as nullopt.
+    std::optional<std::string> nonblank_string(std::string_view key, bool required = false);
+    // Reports `key` as empty when `value` is empty or only white space; true if it was.
+    bool report_if_blank(std::string_view key, const std::string& value);
     std::optional<bool> boolean(std::string_view key);
     std::optional<std::vector<std::string>> string_array(std::string_view key,
                                                          bool required = false);
