@@ -99,4 +99,10 @@ vern purge --dry-run --max-delete 1 --now $NOW
 expect_rc 1
 expect_err_contains "refusing to purge: 4 records would be deleted"
 
+test_case "--within lists an anonymisation that falls due before the record's deletion in the same period"
+vern plan --now 2026-03-21 --within 30d --list --json
+expect_rc 0
+expect_json '[(r["rule"], r["action"], r["due"]) for r in d["upcoming"] if r["id"] == "chat-1"]' \
+    "[('chat-30d', 'delete', '2026-04-19T08:00:00Z'), ('chat-phone-7d', 'anonymize', '2026-03-27T09:00:00Z')]"
+
 finish

@@ -185,4 +185,26 @@ wait $reader
 [ "$(sql s.db "SELECT count(*) FROM audit WHERE command = 'purge' AND action = 'run'")" = 1 ] ||
     fail "the run was not audited"
 
+test_case "a subject kept by an open request after its last record went is removed once the request is closed"
+fresh_store
+vern request open --kind access --subject S3 --now 2026-04-01
+expect_rc 0
+vern purge --now 2026-05-01 --json
+expect_rc 0
+expect_gone book-1
+subject_exists S3 || fail "S3 was removed while its request is open"
+vern plan --now 2026-05-02 --json
+open_count=$(json_get 'd["subjects_removed"]')
+vern request close 1 --now 2026-05-02
+expect_rc 0
+vern plan --now 2026-05-03 --json
+expect_json 'd["subjects_removed"]' $((open_count + 1))
+vern purge --now 2026-05-03 --json
+expect_json 'd["subjects_removed"]' $((open_count + 1))
+subject_exists S3 && fail "S3 stayed after its request was closed"
+[ "$(sql s.db "SELECT count(*) FROM events e JOIN subjects s USING(sid) WHERE s.ref = 'S3'")" = 0 ] ||
+    fail "S3's events stayed"
+vern purge --now 2026-05-04 --json
+expect_json 'd["subjects_removed"]' 0
+
 finish

@@ -42,7 +42,7 @@ using RowId = std::int64_t;
 
 // The schema version this build writes. NOTE: persisted in the store's `meta` table; bump it by
 // exactly one with every migration (lib/src/store/sqlite_schema.cpp).
-inline constexpr int k_schema_version = 1;
+inline constexpr int k_schema_version = 2;
 
 struct StoreOptions {
     bool create = false;     // create the store if it does not exist (only `vern init`)
@@ -241,9 +241,14 @@ class Store {
     // the pseudonym only. REQUIRES a write transaction and that the subject has no records left.
     virtual void delete_subject(RowId subject_rowid) = 0;
     // Among `candidates`, removes the subjects left without records, except those with an open
-    // request or a hold active at `now`. Returns the removed subjects (for audit pseudonyms).
+    // request or an active hold; those are marked as emptied at `now` instead. Returns the
+    // removed subjects (for audit pseudonyms).
     virtual std::vector<Subject> delete_orphan_subjects(std::span<const RowId> candidates,
                                                         Instant now) = 0;
+    // Subjects emptied earlier whose open request was closed or hold released since, and that
+    // are still without records: removes them (apply, REQUIRES a write transaction) or only
+    // counts them. Returns how many.
+    virtual std::int64_t remove_emptied_subjects(bool apply) = 0;
     virtual std::int64_t count_subjects() = 0;
 
     // -- records --

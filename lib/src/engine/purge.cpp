@@ -102,6 +102,7 @@ class PurgeRun {
                 ++m_result.subjects_removed;
             }
         }
+        m_result.subjects_removed += m_store.remove_emptied_subjects(false);
     }
 
     void run_write() {
@@ -113,6 +114,12 @@ class PurgeRun {
                 // One entry per run, even a run that finds nothing due: monitoring (`vern
                 // status`, `audit report`) sees that the nightly job ran.
                 m_store.append_audit(audit_entry("run", "", "", 0));
+                // Subjects an open request or a hold kept after their last record went, now
+                // that it has ended (SPEC 3.5).
+                if (std::int64_t n = m_store.remove_emptied_subjects(true); n > 0) {
+                    m_store.append_audit(audit_entry("remove_subject", "", "", n));
+                    m_result.subjects_removed += n;
+                }
             }
             std::optional<BatchPlan> plan;
             std::size_t size = 0;
@@ -230,12 +237,12 @@ class PurgeRun {
             ++plan.upcoming_deleted;
             ++plan.upcoming_counts[{index_of(del->rule), ev.record.category}];
             plan.upcoming.push_back(entry(ev.record, *del->rule, *del->due));
-            return;
         }
+        // Anonymisations that fall due in the period before the record is deleted (if it is).
         bool any = false;
         for (const RuleStatus& st : ev.rules) {
             if (st.status == RuleState::not_due && st.rule->action == Action::anonymize &&
-                *st.due <= *m_horizon) {
+                *st.due <= *m_horizon && (!del || *st.due < *del->due)) {
                 any = true;
                 ++plan.upcoming_counts[{index_of(st.rule), ev.record.category}];
                 plan.upcoming.push_back(entry(ev.record, *st.rule, *st.due));

@@ -128,8 +128,15 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 // A migration from version N to N+1 runs inside the caller's transaction.
 using Migration = void (*)(SQLite::Database& db);
 
-// k_migrations[i] migrates from version i+1 to i+2. Empty while the schema is at version 1.
-constexpr Migration k_migrations[] = {nullptr};
+// Version 2: subjects.emptied, the time a purge deleted a subject's last record but an open
+// request or an active hold kept the subject; the next purge after that ends removes it.
+void migrate_1_to_2(SQLite::Database& db) {
+    db.exec("ALTER TABLE subjects ADD COLUMN emptied INTEGER;"
+            "CREATE INDEX subjects_emptied ON subjects(emptied) WHERE emptied IS NOT NULL;");
+}
+
+// k_migrations[i] migrates from version i+1 to i+2.
+constexpr Migration k_migrations[] = {migrate_1_to_2};
 
 void set_meta(SQLite::Database& db, const char* key, const std::string& value) {
     SQLite::Statement s(db, "INSERT INTO meta(key, value) VALUES (?, ?) "

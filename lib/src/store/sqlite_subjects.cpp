@@ -109,12 +109,20 @@ std::vector<Subject> SqliteStore::delete_orphan_subjects(std::span<const RowId> 
             "AND NOT EXISTS(SELECT 1 FROM records r WHERE r.sid = subjects.sid) "
             "AND NOT EXISTS(SELECT 1 FROM requests q WHERE q.sid = subjects.sid "
             "               AND q.closed IS NULL) "
-            "AND NOT EXISTS(SELECT 1 FROM holds h WHERE h.sid = subjects.sid AND h.placed <= ?2 "
-            "               AND (h.released IS NULL OR h.released > ?2)) "
+            "AND NOT EXISTS(SELECT 1 FROM holds h WHERE h.sid = subjects.sid "
+            "               AND h.released IS NULL) "
             "RETURNING sid, ref, created");
         del->bindNoCopy(1, keys);
-        del->bind(2, to_db(now));
         while (del->executeStep()) removed.push_back(read_subject(*del));
+        del->reset();
+        // The ones an open request or a hold kept: removed once that ends
+        // (remove_emptied_subjects), not kept forever.
+        auto mark = stmt("UPDATE subjects SET emptied = ?2 "
+                         "WHERE sid IN (SELECT value FROM json_each(?1)) AND emptied IS NULL "
+                         "AND NOT EXISTS(SELECT 1 FROM records r WHERE r.sid = subjects.sid)");
+        mark->bindNoCopy(1, keys);
+        mark->bind(2, to_db(now));
+        mark->exec();
     } catch (const std::exception& e) {
         fail(e);
     }
@@ -126,6 +134,30 @@ std::vector<Subject> SqliteStore::delete_orphan_subjects(std::span<const RowId> 
     });
     return removed;
 }
+
+// Subjects emptied earlier that nothing keeps any longer (shared by the count and the delete).
+#define VERN_REMOVABLE_EMPTIED                                                                  \
+    " WHERE emptied IS NOT NULL"                                                               \
+    " AND NOT EXISTS(SELECT 1 FROM records r WHERE r.sid = subjects.sid)"                      \
+    " AND NOT EXISTS(SELECT 1 FROM requests q WHERE q.sid = subjects.sid AND q.closed IS NULL)" \
+    " AND NOT EXISTS(SELECT 1 FROM holds h WHERE h.sid = subjects.sid AND h.released IS NULL)"
+
+std::int64_t SqliteStore::remove_emptied_subjects(bool apply) {
+    try {
+        if (!apply) {
+            auto s = stmt("SELECT count(*) FROM subjects" VERN_REMOVABLE_EMPTIED);
+            s->executeStep();
+            return s->getColumn(0).getInt64();
+        }
+        require_write("remove_emptied_subjects");
+        auto s = stmt("DELETE FROM subjects" VERN_REMOVABLE_EMPTIED);
+        s->exec();
+        return m_db->getChanges();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+#undef VERN_REMOVABLE_EMPTIED
 
 std::int64_t SqliteStore::count_subjects() {
     try {
