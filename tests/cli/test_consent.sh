@@ -77,4 +77,16 @@ printf '%s\n' '{"type":"consent","subject":"K-3","purpose":"survey","withdrawn":
 vern ingest "$TMP/w2.jsonl"
 expect_rc 0
 record_exists survey-3 || fail "survey-3 deleted by a withdrawal that has not happened yet"
+test_case "a subject a withdrawal keeps is not removed by a later purge, even one emptied before"
+fresh_rights_store
+# K-3 was emptied once (an open request kept it) and got records again since.
+sql "$TMP/s.db" "UPDATE subjects SET emptied = 0 WHERE ref = 'K-3'"
+vern consent withdraw --subject K-3 --purpose survey
+expect_rc 0
+[ "$(sql "$TMP/s.db" "SELECT emptied IS NULL FROM subjects WHERE ref = 'K-3'")" = 1 ] ||
+    fail "the withdrawal did not mark K-3 as kept"
+vern purge --now 2026-03-11
+expect_rc 0
+subject_exists K-3 || fail "a purge removed K-3, and with it the withdrawal that keeps its data out"
+
 finish

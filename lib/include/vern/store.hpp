@@ -249,6 +249,10 @@ class Store {
     // are still without records: removes them (apply, REQUIRES a write transaction) or only
     // counts them. Returns how many.
     virtual std::int64_t remove_emptied_subjects(bool apply) = 0;
+    // The subject stays on purpose (a consent withdrawal or an erasure kept it, so that ingest
+    // refuses what went): remove_emptied_subjects must not remove it. REQUIRES a write
+    // transaction.
+    virtual void mark_kept(RowId subject_rowid) = 0;
     virtual std::int64_t count_subjects() = 0;
 
     // -- records --

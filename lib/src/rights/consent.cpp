@@ -82,6 +82,7 @@ ConsentResult apply_consent_withdrawal(Store& store, const Policy& policy, const
     result.at = at;
     const std::string pseudonym = store.pseudonym(subject.ref);
     result.recorded = store.add_consent(subject.rowid, {purpose, false, at});
+    store.mark_kept(subject.rowid); // the withdrawal must outlive the records it deleted
 
     std::vector<std::string> categories;
     for (const auto& c : policy.categories) {

@@ -145,6 +145,7 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
     if (!result.subject_removed && result.erased > 0) {
         // The subject stays (a record retained): remember which records went, so that a nightly
         // import cannot bring them back (SPEC 4).
+        store.mark_kept(subject.rowid);
         store.add_erased(store.partly_erased_key(subject.ref), now);
         for (const auto& item : result.records) {
             if (item.outcome == EraseOutcome::erased) {

@@ -178,6 +178,7 @@ class Replayer {
             // The subject stays: its erased records are refused by ingest from now on, as
             // after the original erasure (Store::erased_record_key).
             if (m_dry_run || deleted_ids.empty()) return;
+            m_store.mark_kept(s.rowid);
             m_store.add_erased(m_store.partly_erased_key(s.ref), m_now);
             for (const auto& id : deleted_ids)
                 m_store.add_erased(m_store.erased_record_key(s.ref, id), m_now);
@@ -210,6 +211,7 @@ class Replayer {
         if (!m_dry_run && m_store.add_consent(s.rowid, {l.purpose, false, l.at})) {
             ++m_result.withdrawals_added;
         }
+        if (!m_dry_run) m_store.mark_kept(s.rowid);
         if (given_again_after(s, l.purpose, l.at)) {
             entry.given_again = true;
             return;

@@ -52,6 +52,7 @@ class SqliteStore final : public Store {
                                                      std::string_view value) override;
     void delete_subject(RowId subject_rowid) override;
     std::int64_t remove_emptied_subjects(bool apply) override;
+    void mark_kept(RowId subject_rowid) override;
     std::vector<Subject> delete_orphan_subjects(std::span<const RowId> candidates,
                                                 Instant now) override;
     std::int64_t count_subjects() override;

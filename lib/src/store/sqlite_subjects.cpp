@@ -159,6 +159,17 @@ std::int64_t SqliteStore::remove_emptied_subjects(bool apply) {
 }
 #undef VERN_REMOVABLE_EMPTIED
 
+void SqliteStore::mark_kept(RowId subject_rowid) {
+    require_write("mark_kept");
+    try {
+        auto s = stmt("UPDATE subjects SET emptied = NULL WHERE sid = ? AND emptied IS NOT NULL");
+        s->bind(1, subject_rowid);
+        s->exec();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
 std::int64_t SqliteStore::count_subjects() {
     try {
         auto s = stmt("SELECT count(*) FROM subjects");
