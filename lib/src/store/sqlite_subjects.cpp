@@ -116,10 +116,13 @@ std::vector<Subject> SqliteStore::delete_orphan_subjects(std::span<const RowId> 
         while (del->executeStep()) removed.push_back(read_subject(*del));
         del->reset();
         // The ones an open request or a hold kept: removed once that ends
-        // (remove_emptied_subjects), not kept forever.
-        auto mark = stmt("UPDATE subjects SET emptied = ?2 "
-                         "WHERE sid IN (SELECT value FROM json_each(?1)) AND emptied IS NULL "
-                         "AND NOT EXISTS(SELECT 1 FROM records r WHERE r.sid = subjects.sid)");
+        // (remove_emptied_subjects), not kept forever. Driven by the (small) requests and holds
+        // tables, not by the batch's candidates.
+        auto mark = stmt("UPDATE subjects SET emptied = ?2 WHERE sid IN ("
+                         "  SELECT sid FROM requests WHERE closed IS NULL AND sid IS NOT NULL"
+                         "  UNION SELECT sid FROM holds WHERE released IS NULL AND sid IS NOT NULL)"
+                         " AND sid IN (SELECT value FROM json_each(?1)) AND emptied IS NULL"
+                         " AND NOT EXISTS(SELECT 1 FROM records r WHERE r.sid = subjects.sid)");
         mark->bindNoCopy(1, keys);
         mark->bind(2, to_db(now));
         mark->exec();
