@@ -5,6 +5,17 @@ set -e
 export VERN_POLICY=$SRC/bench/purge_policy.toml
 NOW=2026-11-26
 
+# wait_for_batches STORE N: waits (at most about 8 s) until a running purge has committed N
+# audit entries, i.e. is well under way.
+wait_for_batches() {
+    local n
+    for _ in $(seq 1 400); do
+        n=$(sqlite3 "$1" "SELECT count(*) FROM audit WHERE command = 'purge'" 2>/dev/null || echo 0)
+        [ "${n:-0}" -ge "$2" ] && return 0
+        sleep 0.02
+    done
+}
+
 test_case "kill -9 mid-run, rerun, same result as a clean run"
 "$VERN" init --store base.db -q >/dev/null
 python3 "$SRC/bench/gen_purge_store.py" 60000 | "$VERN" ingest --store base.db -q - >/dev/null
@@ -18,11 +29,7 @@ cp base.db killed.db
 "$VERN" purge --store killed.db --now $NOW --batch-size 200 -q >/dev/null 2>&1 &
 pid=$!
 # Wait for some batches to commit, then kill.
-for _ in $(seq 1 400); do
-    n=$(sqlite3 killed.db "SELECT count(*) FROM audit WHERE command = 'purge'" 2>/dev/null || echo 0)
-    [ "${n:-0}" -ge 10 ] && break
-    sleep 0.02
-done
+wait_for_batches killed.db 10
 kill -9 $pid 2>/dev/null || fail "the run ended before it could be killed"
 wait $pid 2>/dev/null || true
 [ "$(sqlite3 killed.db 'PRAGMA integrity_check')" = ok ] || fail "integrity check failed"
@@ -51,11 +58,7 @@ test_case "one writer for the whole run: a second writer gets exit 75 between tw
 cp base.db busy.db
 "$VERN" purge --store busy.db --now $NOW --batch-size 50 -q >/dev/null 2>busy.err &
 pid=$!
-for _ in $(seq 1 400); do
-    n=$(sqlite3 busy.db "SELECT count(*) FROM audit WHERE command = 'purge'" 2>/dev/null || echo 0)
-    [ "${n:-0}" -ge 3 ] && break
-    sleep 0.02
-done
+wait_for_batches busy.db 3
 echo '{"type":"subject","ref":"NEW-1"}' >one.jsonl
 vern ingest --store busy.db --lock-timeout 0 one.jsonl
 ingest_rc=$RC
