@@ -5,6 +5,7 @@
 #include "vern/requests.hpp"
 #include "vern/rights.hpp"
 
+#include "erasure_marks.hpp"
 #include "rights_audit.hpp"
 
 #include <fmt/core.h>
@@ -92,13 +93,6 @@ void group_categories(const Policy& policy, ErasureResult& result) {
                      });
 }
 
-bool subject_hold_active(Store& store, RowId subject_rowid) {
-    for (const Hold& h : store.list_holds()) {
-        if (h.subject_rowid == subject_rowid && h.active()) return true;
-    }
-    return false;
-}
-
 // Works out the outcome; with `apply`, also changes the store (REQUIRES a write transaction).
 void run_erasure(Store& store, const Policy& policy, const Subject& subject, Instant now,
                  const EraseOptions& options, ErasureResult& result, bool apply) {
@@ -127,7 +121,7 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
         }
     }
     group_categories(policy, result);
-    result.subject_removed = left == 0 && !subject_hold_active(store, subject.rowid);
+    result.subject_removed = left == 0 && !rights::subject_hold_active(store, subject.rowid);
     if (request) result.request_closed = request->id;
     if (!apply) return;
 
@@ -142,16 +136,12 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
             rights::audit_entry(policy, now, options.command, "erase", result.pseudonym));
     }
     if (request) close_request_in_transaction(store, policy, *request, now, options.command);
-    if (!result.subject_removed && result.erased > 0) {
-        // The subject stays (a record retained): remember which records went, so that a nightly
-        // import cannot bring them back (SPEC 4).
-        store.mark_kept(subject.rowid);
-        store.add_erased(store.partly_erased_key(subject.ref), now);
+    if (!result.subject_removed) {
+        std::vector<std::string> erased_ids;
         for (const auto& item : result.records) {
-            if (item.outcome == EraseOutcome::erased) {
-                store.add_erased(store.erased_record_key(subject.ref, item.record), now);
-            }
+            if (item.outcome == EraseOutcome::erased) erased_ids.push_back(item.record);
         }
+        rights::remember_erased_records(store, subject, erased_ids, now);
     }
     if (result.subject_removed) {
         store.delete_subject(subject.rowid);

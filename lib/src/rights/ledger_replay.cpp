@@ -2,6 +2,7 @@
 
 #include "vern/ledger.hpp"
 
+#include "erasure_marks.hpp"
 #include "rights_audit.hpp"
 
 #include <fmt/core.h>
@@ -174,14 +175,9 @@ class Replayer {
             left, &deleted_ids);
         for (const auto& [category, count] : deleted)
             audit("erase", l.subject, category, count);
-        if (!l.complete || left != 0 || subject_held(s)) {
-            // The subject stays: its erased records are refused by ingest from now on, as
-            // after the original erasure (Store::erased_record_key).
-            if (m_dry_run || deleted_ids.empty()) return;
-            m_store.mark_kept(s.rowid);
-            m_store.add_erased(m_store.partly_erased_key(s.ref), m_now);
-            for (const auto& id : deleted_ids)
-                m_store.add_erased(m_store.erased_record_key(s.ref, id), m_now);
+        if (!l.complete || left != 0 || rights::subject_hold_active(m_store, s.rowid)) {
+            // The subject stays, as after the original erasure.
+            if (!m_dry_run) rights::remember_erased_records(m_store, s, deleted_ids, m_now);
             return;
         }
         entry.subject_removed = true;
@@ -189,13 +185,6 @@ class Replayer {
         if (m_dry_run) return;
         m_store.delete_subject(s.rowid);
         audit("erase_subject", l.subject);
-    }
-
-    bool subject_held(const Subject& s) {
-        for (const Hold& h : m_store.list_holds()) {
-            if (h.subject_rowid == s.rowid && h.active()) return true;
-        }
-        return false;
     }
 
     // The store knows a giving of the purpose after the withdrawal was recorded: the person
