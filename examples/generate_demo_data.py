@@ -97,6 +97,16 @@ def fnr(rng, born):
         return "".join(map(str, digits))
 
 
+def closed(session):
+    """When a counsellor closes a course in the source system: two hours after its last session.
+
+    `last_session` is stamped then, after the notes of that session were written: a subject event
+    anchors only the records that existed when it happened (SPEC 3.5), so an event stamped at the
+    start of the session would leave that session's notes waiting for a next course.
+    """
+    return session + dt.timedelta(hours=2)
+
+
 def mobile(rng):
     first = rng.choice("49")
     return f"+47 {first}{rng.randint(0, 99):02d} {rng.randint(0, 99):02d} {rng.randint(0, 999):03d}"
@@ -145,19 +155,24 @@ class Out:
     def subject(self, ref):
         self.lines.append({"type": "subject", "ref": ref})
 
-    def record(self, rid, subject, category, created, fields):
+    def record(self, rid, subject, category, created, fields, case=None):
         if created > TODAY:
             self.future_records.add(rid)
             return
-        self.lines.append({"type": "record", "id": rid, "subject": subject, "category": category,
-                           "created": iso(created), "fields": fields})
+        line = {"type": "record", "id": rid, "subject": subject}
+        if case:
+            line["case"] = case
+        line.update({"category": category, "created": iso(created), "fields": fields})
+        self.lines.append(line)
 
-    def event(self, kind, at, subject=None, record=None, scope=None):
+    def event(self, kind, at, subject=None, record=None, scope=None, case=None):
         if at > TODAY or record in self.future_records:
             return
         line = {"type": "event"}
         if subject:
             line["subject"] = subject
+        if case:
+            line["case"] = case
         if record:
             line["record"] = record
         line["kind"] = kind
@@ -237,12 +252,71 @@ def gen_telemark_2019(rng):
                         ["oppdatere CV", "undersøke studietilbud", "snakke med arbeidsgiver"]),
                     "preparation": "ta med vitnemål"})
         if done:
-            out.event("last_session", sessions[-1], subject=ref)
+            out.event("last_session", closed(sessions[-1]), subject=ref)
             if survey and rng.random() < 0.15:
                 w = sessions[-1] + dt.timedelta(days=rng.randint(1, 200))
                 if w <= TODAY:
                     out.consent(ref, "kompetanse_norge_survey", withdrawn=w)
+    returning_telemark_2019(out, random.Random("vern-demo-karrieresenter-telemark-2019-returning"),
+                            emails)
     return out
+
+
+def returning_telemark_2019(out, rng, emails):
+    """Clients who come back about half a year after their last session (KT19-R-*).
+
+    The first course's records are in the export with its `last_session`; the second course has a
+    new booking, SMS, logs, e-mail and anonymous registration (and a new name record if it falls in
+    a later calendar year: the name of a client returning within the year is kept, not registered
+    again). KT19-R-0001 is back in November 2026 and still in guidance on TODAY: its new records
+    wait for the next `last_session`, while the old ones are due.
+    """
+    for i in range(1, 21):
+        p, ref = Person(rng, emails), f"KT19-R-{i:04d}"
+        out.subject(ref)
+        if i == 1:
+            booked = working_time(rng, TODAY - dt.timedelta(days=230))
+        else:
+            booked = working_time(rng, random_day(rng, START, TODAY - dt.timedelta(days=300)))
+        out.consent(ref, "karriereveiledning", given=booked)
+        out.record(f"{ref}-navn", ref, "client_name", booked, {"name": p.name})
+        last = None
+        for course in (1, 2):
+            sfx = "" if course == 1 else "-2"
+            if course == 2:
+                back = TODAY - dt.timedelta(days=12) if i == 1 else last + dt.timedelta(
+                    days=rng.randint(150, 240))
+                booked = working_time(rng, back)
+                if booked > TODAY:
+                    break
+                if booked.year != last.year:
+                    out.record(f"{ref}-navn-2", ref, "client_name", booked, {"name": p.name})
+            n = 3 if (i == 1 and course == 2) else rng.choices([1, 2, 3], [40, 40, 20])[0]
+            first = working_time(rng, booked + dt.timedelta(days=rng.randint(3, 7)))
+            sessions = [working_time(rng, first + dt.timedelta(days=7 * k)) for k in range(n)]
+            out.record(f"{ref}-bestilling{sfx}", ref, "booking", booked, {
+                "phone": p.phone, "municipality": rng.choice(TELEMARK), "age": p.age(booked),
+                "education": rng.choice(EDUCATION), "focus_areas": rng.choice(FOCUS),
+                "situation": rng.choice(SITUATION), "booked_at": iso(booked)})
+            out.record(f"{ref}-epost{sfx}", ref, "client_email", booked, {"email": p.email})
+            out.record(f"{ref}-statistikk{sfx}", ref, "client_statistics", booked, {
+                "age": p.age(booked), "gender": p.gender, "municipality": rng.choice(TELEMARK),
+                "education": rng.choice(EDUCATION), "situation": rng.choice(SITUATION)})
+            sms_at = booked + dt.timedelta(hours=2)
+            out.record(f"{ref}-sms{sfx}", ref, "correspondence", sms_at, {
+                "channel": "sms", "direction": "ut", "sent_at": iso(sms_at),
+                "text": f"Bekreftelse: karriereveiledning {sessions[0].strftime('%d.%m.%Y kl. %H:%M')}"})
+            for k, s in enumerate(sessions if n > 1 else []):
+                if s > TODAY:
+                    break
+                out.record(f"{ref}-logg{sfx}-{k + 1}", ref, "session_log", s + dt.timedelta(hours=1), {
+                    "session_date": s.date().isoformat(), "focus": rng.choice(FOCUS),
+                    "topics": "ny runde: hva har skjedd siden sist" if course == 2 else "muligheter og hindringer",
+                    "homework": rng.choice(["oppdatere CV", "undersøke studietilbud"]),
+                    "preparation": "ta med vitnemål"})
+            last = sessions[-1]
+            if last <= TODAY:
+                out.event("last_session", closed(last), subject=ref)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,7 +368,7 @@ def gen_telemark(rng):
                 "text": "Utdanning fra hjemlandet; ønsker godkjenning og norskopplæring på B2-nivå.",
                 "municipality": municipality, "imdi_case": f"IMDI-{rng.randint(100000, 999999)}"})
         if sessions[-1] <= TODAY:
-            out.event("last_session", sessions[-1], subject=ref)
+            out.event("last_session", closed(sessions[-1]), subject=ref)
         # InFlow24: about a third of the clients; some withdrew consent (their data is gone).
         if rng.random() < 0.33:
             start = working_time(rng, random_day(rng, local(2024, 1, 8), TODAY - dt.timedelta(days=2)))
@@ -339,9 +413,75 @@ def gen_telemark(rng):
         for _ in range(rng.randint(0, 3)):
             t = any_time(rng, t + dt.timedelta(days=rng.randint(20, 300)))
             out.event("inflow24_login", t, subject=ref)
+    returning_telemark(out, random.Random("vern-demo-karrieresenter-telemark-returning"), emails)
     out.event("subscription_ended", subscription_ended, scope="global")
     out.event("inflow24_discontinued", inflow24_discontinued, scope="global")
     return out
+
+
+def returning_telemark(out, rng, emails):
+    """Clients who come back about half a year after their last session (KT-R-*).
+
+    Each course has its bookings (with `appointment_held`), session registrations, notes and a
+    `last_session`. KT-R-0001 is back in November 2026 and still in guidance on TODAY: the notes of
+    its first course are due, the new ones wait for the next `last_session`. It also opened an
+    InFlow24 account in its first course and logged in once: its guidance sessions since then are not
+    activity in the tool (`activity = ["inflow24_login"]`).
+    """
+    for i in range(1, 21):
+        p, ref = Person(rng, emails), f"KT-R-{i:04d}"
+        out.subject(ref)
+        if i == 1:
+            booked = working_time(rng, TODAY - dt.timedelta(days=230))
+        else:
+            booked = working_time(rng, random_day(rng, START, TODAY - dt.timedelta(days=300)))
+        municipality = rng.choice(TELEMARK)
+        mode = rng.choice(["telefon", "video", "oppmøte"])
+        last = None
+        for course in (1, 2):
+            sfx = "" if course == 1 else "-2"
+            if course == 2:
+                back = TODAY - dt.timedelta(days=12) if i == 1 else last + dt.timedelta(
+                    days=rng.randint(150, 240))
+                booked = working_time(rng, back)
+                if booked > TODAY:
+                    break
+            n = 3 if i == 1 else rng.choices([1, 2, 3], [30, 45, 25])[0]
+            first = working_time(rng, booked + dt.timedelta(days=rng.randint(3, 7)))
+            sessions = [working_time(rng, first + dt.timedelta(days=7 * k)) for k in range(n)]
+            for k, s in enumerate(sessions):
+                bid = f"{ref}-time{sfx}-{k + 1}"
+                created = booked if k == 0 else sessions[k - 1] + dt.timedelta(hours=1)
+                out.record(bid, ref, "booking", created, {
+                    "name": p.name, "email": p.email, "phone": p.phone, "appointment_at": iso(s),
+                    "duration_min": 60, "reason": rng.choice(FOCUS), "mode": mode})
+                if s > TODAY:
+                    continue
+                out.event("appointment_held", s + dt.timedelta(minutes=60), record=bid)
+                out.record(f"{ref}-registrering{sfx}-{k + 1}", ref, "session_registration", s, {
+                    "name": p.name, "gender": p.gender,
+                    "age_group": f"{p.age(s) // 10 * 10}-{p.age(s) // 10 * 10 + 9}",
+                    "education": rng.choice(EDUCATION), "occupation": rng.choice(["utdanning", "lønnet arbeid", "annet"]),
+                    "immigrant": False, "session_at": iso(s), "duration_min": 60,
+                    "channel": rng.choice(["telefon", "video", "fysisk"]), "topic": rng.choice(FOCUS),
+                    "municipality": municipality})
+                if n > 1:
+                    out.record(f"{ref}-notat{sfx}-{k + 1}", ref, "session_notes", s + dt.timedelta(hours=1), {
+                        "text": rng.choice(["Ny runde: har fått avslag på fagskole", "Vurderer omskolering",
+                                            "Følge opp søknad til fagskole"]) if course == 2 else
+                        rng.choice(["Følge opp søknad til fagskole", "Se på realkompetansevurdering"]),
+                        "session_at": iso(s)})
+            if i == 1 and course == 1:
+                start = sessions[0] + dt.timedelta(hours=3)
+                out.consent(ref, "inflow24", given=start)
+                out.record(f"{ref}-inflow24", ref, "inflow24", start, {
+                    "name": p.name, "email": p.email, "postcode": f"3{rng.randint(600, 999)}",
+                    "mobile": p.phone, "country": "Norge", "gender": p.gender,
+                    "birth_year": p.born.year, "answers": "interesser: mennesker, praktisk arbeid"})
+                out.event("inflow24_login", start + dt.timedelta(days=9, hours=5), subject=ref)
+            last = sessions[-1]
+            if last <= TODAY:
+                out.event("last_session", closed(last), subject=ref)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,6 +553,7 @@ MEASURES = ["Avklaring", "Oppfølging", "Arbeidsforberedende trening", "Jobbklub
 
 def gen_joblearn(rng):
     out, emails = Out(), set()
+    second = random.Random("vern-demo-joblearn-second-measure")
     for i in range(1, 281):
         p, ref = Person(rng, emails), f"JL-{i:04d}"
         start = working_time(rng, random_day(rng, START, TODAY - dt.timedelta(days=14)))
@@ -423,45 +564,64 @@ def gen_joblearn(rng):
             "name": p.name, "fnr": fnr(rng, p.born), "gender": p.gender,
             "address": f"{rng.choice(['Storgata', 'Kirkegata', 'Parkveien', 'Skolegata'])} {rng.randint(1, 80)}, {rng.choice(['0150 Oslo', '3015 Drammen', '1606 Fredrikstad', '5003 Bergen'])}",
             "email": p.email, "phone": p.phone})
-        out.record(f"{ref}-nav", ref, "nav_info", start, {
-            "measure": measure, "text": "Bestilling fra NAV: kartlegge arbeidsevne og mål for tiltaket.",
-            "received_at": iso(start)})
-        out.record(f"{ref}-kartlegging", ref, "assessment", start + dt.timedelta(days=7), {
-            "work_experience": rng.choice(["lager", "butikk", "renhold", "omsorg", "transport"]),
-            "wishes": rng.choice(["fast jobb", "deltidsjobb", "utdanning"]),
-            "opportunities": "motivert, praktisk anlagt", "obstacles": rng.choice(
-                ["mangler førerkort", "norskferdigheter", "helseutfordringer", "lite arbeidserfaring"]),
-            "notes": ""})
-        t = start
-        k = 0
-        while True:
-            t = working_time(rng, t + dt.timedelta(days=rng.randint(10, 25)))
-            if t > min(end, TODAY):
-                break
-            k += 1
-            out.record(f"{ref}-oppmote-{k}", ref, "attendance", t, {
-                "date": t.date().isoformat(), "present": rng.random() < 0.85,
-                "job_status": rng.choice(["søker jobb", "i arbeidstrening", "i jobb"]),
-                "activity": rng.choice(["jobbsøking", "kurs", "samtale", "arbeidstrening"])})
-        if rng.random() < 0.35:
-            out.record(f"{ref}-arbeidsgiver", ref, "employer_contact", start + dt.timedelta(days=30), {
-                "employer": rng.choice(["Lager AS", "Kiwi Torget", "Omsorgssenteret", "Bygg og Bo AS"]),
-                "contact_person": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                "notes": "Arbeidsutprøving 4 uker."})
-        if rng.random() < 0.3 and start + dt.timedelta(days=40) <= TODAY:
-            out.record(f"{ref}-kursbevis", ref, "certificate", start + dt.timedelta(days=40), {
-                "title": rng.choice(["Kursbevis truckfører T1-T4", "Kursbevis førstehjelp", "Kursbevis HMS"]),
-                "issuer": "JobLearn AS", "issued": (start + dt.timedelta(days=40)).date().isoformat()})
-        mid = start + (end - start) / 2
-        if mid <= TODAY:
-            out.record(f"{ref}-rapport-underveis", ref, "report", working_time(rng, mid), {
-                "kind": "underveisrapport", "text": "Deltaker følger planen.", "sent_at": iso(working_time(rng, mid))})
-        if end <= TODAY:
-            out.record(f"{ref}-sluttrapport", ref, "report", end, {
-                "kind": "sluttrapport", "text": rng.choice(["Deltaker har fått jobb.", "Deltaker går over til utdanning.",
-                                                             "Tiltaket avsluttet etter plan."]), "sent_at": iso(end)})
-            out.event("final_report_sent", end, subject=ref)
+        joblearn_measure(out, rng, ref, "tiltak-1", measure, start, end)
+        # A second measure for about one participant in five (its own random stream, so the rest of
+        # the data does not change): overlapping the first one, or starting after its final report.
+        if second.random() < 0.2:
+            if second.random() < 0.5:
+                start2 = working_time(second, start + (end - start) * second.uniform(0.2, 0.8))
+            else:
+                start2 = working_time(second, end + dt.timedelta(days=second.randint(7, 70)))
+            if start2 <= TODAY - dt.timedelta(days=14):
+                end2 = working_time(second, add_months(start2, second.randint(2, 8)))
+                measure2 = second.choice([m for m in MEASURES if m != measure])
+                joblearn_measure(out, second, ref, "tiltak-2", measure2, start2, end2)
     return out
+
+
+def joblearn_measure(out, rng, ref, case, measure, start, end):
+    """One measure (a case): NAV's order, assessment, attendance, employer contact, certificate,
+    reports, and the final report sent to NAV (`final_report_sent` with the case). Ids of the
+    first measure have no suffix, those of the second end in -2."""
+    sfx = "" if case == "tiltak-1" else "-2"
+    out.record(f"{ref}-nav{sfx}", ref, "nav_info", start, {
+        "measure": measure, "text": "Bestilling fra NAV: kartlegge arbeidsevne og mål for tiltaket.",
+        "received_at": iso(start)}, case=case)
+    out.record(f"{ref}-kartlegging{sfx}", ref, "assessment", start + dt.timedelta(days=7), {
+        "work_experience": rng.choice(["lager", "butikk", "renhold", "omsorg", "transport"]),
+        "wishes": rng.choice(["fast jobb", "deltidsjobb", "utdanning"]),
+        "opportunities": "motivert, praktisk anlagt", "obstacles": rng.choice(
+            ["mangler førerkort", "norskferdigheter", "helseutfordringer", "lite arbeidserfaring"]),
+        "notes": ""}, case=case)
+    t = start
+    k = 0
+    while True:
+        t = working_time(rng, t + dt.timedelta(days=rng.randint(10, 25)))
+        if t > min(end, TODAY):
+            break
+        k += 1
+        out.record(f"{ref}-oppmote{sfx}-{k}", ref, "attendance", t, {
+            "date": t.date().isoformat(), "present": rng.random() < 0.85,
+            "job_status": rng.choice(["søker jobb", "i arbeidstrening", "i jobb"]),
+            "activity": rng.choice(["jobbsøking", "kurs", "samtale", "arbeidstrening"])}, case=case)
+    if rng.random() < 0.35:
+        out.record(f"{ref}-arbeidsgiver{sfx}", ref, "employer_contact", start + dt.timedelta(days=30), {
+            "employer": rng.choice(["Lager AS", "Kiwi Torget", "Omsorgssenteret", "Bygg og Bo AS"]),
+            "contact_person": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            "notes": "Arbeidsutprøving 4 uker."}, case=case)
+    if rng.random() < 0.3 and start + dt.timedelta(days=40) <= TODAY:
+        out.record(f"{ref}-kursbevis{sfx}", ref, "certificate", start + dt.timedelta(days=40), {
+            "title": rng.choice(["Kursbevis truckfører T1-T4", "Kursbevis førstehjelp", "Kursbevis HMS"]),
+            "issuer": "JobLearn AS", "issued": (start + dt.timedelta(days=40)).date().isoformat()}, case=case)
+    mid = start + (end - start) / 2
+    if mid <= TODAY:
+        out.record(f"{ref}-rapport-underveis{sfx}", ref, "report", working_time(rng, mid), {
+            "kind": "underveisrapport", "text": "Deltaker følger planen.", "sent_at": iso(working_time(rng, mid))}, case=case)
+    if end <= TODAY:
+        out.record(f"{ref}-sluttrapport{sfx}", ref, "report", end, {
+            "kind": "sluttrapport", "text": rng.choice(["Deltaker har fått jobb.", "Deltaker går over til utdanning.",
+                                                         "Tiltaket avsluttet etter plan."]), "sent_at": iso(end)}, case=case)
+        out.event("final_report_sent", end, subject=ref, case=case)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -469,6 +629,7 @@ def gen_joblearn(rng):
 
 def gen_personalpartner(rng):
     out, emails = Out(), set()
+    second = random.Random("vern-demo-personalpartner-second-measure")
     refs = []
     for i in range(1, 241):
         p, ref = Person(rng, emails), f"PP-{i:04d}"
@@ -483,35 +644,25 @@ def gen_personalpartner(rng):
             "address": f"{rng.choice(['Kongensgate', 'Fjordveien', 'Jeløygata', 'Rådhusgata'])} {rng.randint(1, 60)}, {rng.choice(['1530 Moss', '1640 Råde', '1592 Våler'])}",
             "phone": p.phone, "email": p.email, "measure": measure,
             "department": rng.choice(["Moss", "Råde", "Våler"])})
-        t = created
-        for k in range(rng.randint(1, 5)):
-            t = working_time(rng, t + dt.timedelta(days=rng.randint(7, 45)))
-            if t > min(end, TODAY):
-                break
-            out.record(f"{ref}-notat-{k + 1}", ref, "case_note", t, {
-                "kind": rng.choice(["notat", "rapport til Nav"]), "text": rng.choice(
-                    ["Samtale om arbeidsutprøving.", "Deltaker trives i arbeidspraksis.",
-                     "Plan for neste periode avtalt."]), "written_at": iso(t)})
-            if rng.random() < 0.5:
-                out.record(f"{ref}-epost-{k + 1}", ref, "email", t + dt.timedelta(hours=1), {
-                    "counterpart": rng.choice([p.email, "veileder@nav.example.no"]),
-                    "subject": rng.choice(["Oppmøte", "Timeavtale", "Status i tiltaket"]),
-                    "body": "Hei, vi bekrefter avtalen for neste uke.", "sent_at": iso(t + dt.timedelta(hours=1))})
-        if measure == "ARR":
-            out.consent(ref, "helseopplysninger_arr", given=created)
-            withdrawn = working_time(rng, created + dt.timedelta(days=rng.randint(10, 60)))
-            if rng.random() < 0.1 and withdrawn < TODAY:
-                out.consent(ref, "helseopplysninger_arr", withdrawn=withdrawn)
+        case = f"{measure.lower()}-1"
+        left = personalpartner_measure(out, rng, ref, p, case, measure, created, end)
+        # A second measure for about one participant in five (its own random stream, so the rest
+        # of the data does not change): another measure alongside the first, another one after it,
+        # or the same measure again after the participant had left it (rejoining: "aft-2").
+        if second.random() < 0.2:
+            how = second.choices(["overlapping", "after", "rejoin"], [40, 30, 30])[0]
+            if how == "rejoin":
+                measure2 = measure
+                begin = left + dt.timedelta(days=second.randint(14, 80)) if left else None
             else:
-                out.record(f"{ref}-helse", ref, "health", created + dt.timedelta(days=5), {
-                    "text": rng.choice(["Tåler ikke tunge løft.", "Sykmeldt 50 %.", "Trenger tilrettelagt arbeidstid."]),
-                    "from_doctor": True, "received_at": iso(created + dt.timedelta(days=5))})
-        if end <= TODAY:
-            out.event("measure_ended", end, subject=ref)
-            if rng.random() < 0.9:
-                left = working_time(rng, end + dt.timedelta(days=rng.randint(0, 14)))
-                if left <= TODAY:
-                    out.event("left_measure", left, subject=ref)
+                measure2 = second.choice([m for m in ["AFT", "VTA", "ARR"] if m != measure])
+                begin = (created + (end - created) * second.uniform(0.2, 0.7) if how == "overlapping"
+                         else end + dt.timedelta(days=second.randint(3, 30)))
+            if begin and begin <= TODAY - dt.timedelta(days=20):
+                start2 = working_time(second, begin)
+                end2 = working_time(second, add_months(start2, second.randint(3, 12)))
+                case2 = f"{measure2.lower()}-{2 if measure2 == measure else 1}"
+                personalpartner_measure(out, second, ref, p, case2, measure2, start2, end2, "-2")
     # The switchboard's phone log over the last 14 months: callers are participants or others.
     ext = {}
     for n in range(1, 1201):
@@ -547,6 +698,49 @@ def gen_personalpartner(rng):
         if back <= TODAY:
             out.event("aid_returned", back, record=rid)
     return out
+
+
+def personalpartner_measure(out, rng, ref, p, case, measure, created, end, sfx=""):
+    """One measure (a case): notes and e-mails in Proplan, health data for ARR (with consent), and
+    the events `measure_ended` and `left_measure` with the case. Returns when the participant left
+    the measure (None if not, or not yet)."""
+    newest = created
+    t = created
+    for k in range(rng.randint(1, 5)):
+        t = working_time(rng, t + dt.timedelta(days=rng.randint(7, 45)))
+        if t > min(end, TODAY):
+            break
+        out.record(f"{ref}-notat{sfx}-{k + 1}", ref, "case_note", t, {
+            "kind": rng.choice(["notat", "rapport til Nav"]), "text": rng.choice(
+                ["Samtale om arbeidsutprøving.", "Deltaker trives i arbeidspraksis.",
+                 "Plan for neste periode avtalt."]), "written_at": iso(t)}, case=case)
+        newest = t
+        if rng.random() < 0.5:
+            out.record(f"{ref}-epost{sfx}-{k + 1}", ref, "email", t + dt.timedelta(hours=1), {
+                "counterpart": rng.choice([p.email, "veileder@nav.example.no"]),
+                "subject": rng.choice(["Oppmøte", "Timeavtale", "Status i tiltaket"]),
+                "body": "Hei, vi bekrefter avtalen for neste uke.", "sent_at": iso(t + dt.timedelta(hours=1))}, case=case)
+            newest = t + dt.timedelta(hours=1)
+    if measure == "ARR":
+        out.consent(ref, "helseopplysninger_arr", given=created)
+        withdrawn = working_time(rng, created + dt.timedelta(days=rng.randint(10, 60)))
+        if rng.random() < 0.1 and withdrawn < TODAY:
+            out.consent(ref, "helseopplysninger_arr", withdrawn=withdrawn)
+        else:
+            out.record(f"{ref}-helse{sfx}", ref, "health", created + dt.timedelta(days=5), {
+                "text": rng.choice(["Tåler ikke tunge løft.", "Sykmeldt 50 %.", "Trenger tilrettelagt arbeidstid."]),
+                "from_doctor": True, "received_at": iso(created + dt.timedelta(days=5))}, case=case)
+            newest = max(newest, created + dt.timedelta(days=5))
+    if end <= TODAY:
+        out.event("measure_ended", end, subject=ref, case=case)
+        if rng.random() < 0.9:
+            # Never before the measure's newest record: a case waits for an event at or after it.
+            left = max(working_time(rng, end + dt.timedelta(days=rng.randint(0, 14))),
+                       newest + dt.timedelta(minutes=30))
+            if left <= TODAY:
+                out.event("left_measure", left, subject=ref, case=case)
+                return left
+    return None
 
 
 GENERATORS = {
