@@ -4,7 +4,7 @@
 Every person, e-mail address, phone number and national id number is made up: names are drawn
 from common Norwegian names, e-mail addresses are @example.no, phone numbers are random, and the
 fødselsnummer are random dates with valid mod-11 check digits. Output is JSON Lines in the ingest
-format of SPEC section 4 (man vern-ingest(5)), about two years of activity ending on TODAY.
+format of vern-ingest(5), about two years of activity ending on TODAY.
 
 Deterministic: the same script always writes the same bytes (fixed seeds, sorted output, no
 wall clock). Python 3 standard library only. Run from anywhere:
@@ -101,7 +101,7 @@ def closed(session):
     """When a counsellor closes a course in the source system: two hours after its last session.
 
     `last_session` is stamped then, after the notes of that session were written: a subject event
-    anchors only the records that existed when it happened (SPEC 3.5), so an event stamped at the
+    anchors only the records that existed when it happened (vern-policy(5)), so an event stamped at the
     start of the session would leave that session's notes waiting for a next course.
     """
     return session + dt.timedelta(hours=2)
