@@ -22,6 +22,14 @@ nlohmann::json opt_time(const std::optional<Instant>& t) {
     return t ? nlohmann::json(format_utc(*t)) : nlohmann::json(nullptr);
 }
 
+nlohmann::json event_json(const std::optional<AnchorEvent>& e) {
+    if (!e) return nullptr;
+    return {{"source", anchor_source_name(e->source)},
+            {"kind", e->kind},
+            {"case", e->case_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(e->case_id)},
+            {"at", format_utc(e->at)}};
+}
+
 nlohmann::json evaluation_json(const RecordEvaluation& ev) {
     nlohmann::json rules = nlohmann::json::array();
     for (const RuleStatus& st : ev.rules) {
@@ -31,6 +39,11 @@ nlohmann::json evaluation_json(const RecordEvaluation& ev) {
                          {"keep", st.rule->keep.text},
                          {"round", round_name(st.rule->round)},
                          {"anchor", opt_time(st.anchor)},
+                         {"anchor_event", event_json(st.anchor_event)},
+                         {"passed_over", event_json(st.passed_over)},
+                         {"waits_for_case", st.waiting_case.empty()
+                                                ? nlohmann::json(nullptr)
+                                                : nlohmann::json(st.waiting_case)},
                          {"due", opt_time(st.due)},
                          {"status", rule_state_name(st.status)},
                          {"reason", st.reason}});
@@ -39,6 +52,7 @@ nlohmann::json evaluation_json(const RecordEvaluation& ev) {
     return {{"id", r.id},
             {"subject", r.subject.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.subject)},
             {"category", r.category},
+            {"case", r.case_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.case_id)},
             {"created", format_utc(r.created)},
             {"unlinked", r.unlinked},
             {"applied_rules", r.applied_rules},
@@ -54,22 +68,34 @@ std::string opt_local(const std::optional<Instant>& t, Zone zone) {
     return t ? format_local(*t, zone) : std::string("-");
 }
 
+// "anchor 2026-05-04 00:00 (final_report, case tiltak-2)": the time and what gave it.
+std::string anchor_text(const RuleStatus& st, Zone zone) {
+    if (!st.anchor_event) return "anchor -";
+    const AnchorEvent& e = *st.anchor_event;
+    std::string what = e.kind;
+    if (e.source == AnchorEvent::Source::global) what = "global " + what;
+    if (e.source == AnchorEvent::Source::record) what += ", record event";
+    if (!e.case_id.empty()) what += ", case " + e.case_id;
+    return fmt::format("anchor {} ({})", format_local(e.at, zone), what);
+}
+
 void print_text(const std::vector<RecordEvaluation>& evs, Instant now, Zone zone) {
     fmt::print("at {}\n", format_local(now, zone));
     for (const RecordEvaluation& ev : evs) {
         const StoredRecord& r = ev.record;
-        fmt::print("\nrecord {} (subject {}, category {}, created {}){}\n", r.id,
-                   r.subject.empty() ? "-" : r.subject, r.category, format_local(r.created, zone),
-                   r.unlinked ? ", unlinked" : "");
+        fmt::print("\nrecord {} (subject {}{}, category {}, created {}){}\n", r.id,
+                   r.subject.empty() ? "-" : r.subject,
+                   r.case_id.empty() ? "" : fmt::format(", case {}", r.case_id), r.category,
+                   format_local(r.created, zone), r.unlinked ? ", unlinked" : "");
         if (ev.rules.empty()) {
             fmt::print("  no rule covers category '{}'\n", r.category);
         }
         for (const RuleStatus& st : ev.rules) {
             const Rule& rule = *st.rule;
-            fmt::print("  {} ({} {} after {}{}): anchor {}, due {}: {}{}\n", rule.id,
+            fmt::print("  {} ({} {} after {}{}): {}, due {}: {}{}\n", rule.id,
                        action_name(rule.action), rule.keep.text, rule.after.text(),
                        rule.round == Round::none ? "" : fmt::format(", {}", round_name(rule.round)),
-                       opt_local(st.anchor, zone), opt_local(st.due, zone),
+                       anchor_text(st, zone), opt_local(st.due, zone),
                        rule_state_name(st.status),
                        st.reason.empty() ? "" : fmt::format(" ({})", st.reason));
         }

@@ -15,6 +15,7 @@ nlohmann::json record_json(const PurgedRecord& r) {
     return {{"id", r.id},
             {"subject", r.subject.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.subject)},
             {"category", r.category},
+            {"case", r.case_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.case_id)},
             {"rule", r.rule},
             {"action", action_name(r.action)},
             {"due", format_utc(r.due)}};
@@ -48,9 +49,10 @@ void print_table(const std::vector<RuleCount>& counts) {
 
 void print_records(const std::vector<PurgedRecord>& records, Zone zone, bool held = false) {
     for (const PurgedRecord& r : records) {
-        fmt::print("  {:<9}  {}  (subject {}, category {}, rule {}{}, due {})\n",
+        fmt::print("  {:<9}  {}  (subject {}{}, category {}, rule {}{}, due {})\n",
                    held ? "held" : action_name(r.action), r.id,
-                   r.subject.empty() ? "-" : r.subject, r.category, r.rule,
+                   r.subject.empty() ? "-" : r.subject,
+                   r.case_id.empty() ? "" : fmt::format(", case {}", r.case_id), r.category, r.rule,
                    held ? fmt::format(" would {}", action_name(r.action)) : "",
                    format_local(r.due, zone));
     }

@@ -37,7 +37,7 @@ expect_json 'd["records"][0]["decision"]' held
 expect_json '[r["status"] for r in d["records"][0]["rules"]]' "['held', 'held', 'not_due']"
 vern explain --record chat-1 --now 2026-06-01
 expect_out_contains "record chat-1 (subject S1, category chat, created 2026-03-20 10:00:00 CET)"
-expect_out_contains "  chat-30d (delete 30d after created): anchor 2026-03-20 10:00:00 CET, due 2026-04-19 10:00:00 CEST: held (an active hold covers the record)"
+expect_out_contains "  chat-30d (delete 30d after created): anchor 2026-03-20 10:00:00 CET (created), due 2026-04-19 10:00:00 CEST: held (an active hold covers the record)"
 expect_out_contains "  decision: held (rule chat-30d, due 2026-04-19 10:00:00 CEST)"
 
 test_case "exit codes"

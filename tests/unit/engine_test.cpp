@@ -73,18 +73,22 @@ Instant t(const char* text) {
 std::unique_ptr<Store> memory_store() { return open_store(":memory:", StoreOptions{true, false, 0}); }
 
 void add_record(Store& s, const char* id, const char* subject, const char* category,
-                const char* created, json fields = json::object()) {
+                const char* created, json fields = json::object(), const char* case_id = "") {
     WriteTransaction tx(s);
-    s.upsert_record(NewRecord{id, subject, category, t(created), fields}, t(created));
+    NewRecord r{id, subject, category, t(created), fields};
+    r.case_id = case_id;
+    s.upsert_record(r, t(created));
     tx.commit();
 }
 
-void add_event(Store& s, EventScope scope, const char* target, const char* kind, const char* at) {
+void add_event(Store& s, EventScope scope, const char* target, const char* kind, const char* at,
+               const char* case_id = "") {
     WriteTransaction tx(s);
     Event e;
     e.scope = scope;
     e.kind = kind;
     e.at = t(at);
+    e.case_id = case_id;
     if (scope == EventScope::subject) {
         e.subject_rowid = s.ensure_subject(target, e.at).first.rowid;
     } else if (scope == EventScope::record) {
@@ -424,4 +428,227 @@ deleted = ["c1"]
     CHECK(r.cases[1].failures[0].record == "c1");
     CHECK(r.cases[1].failures[0].expected == "deleted");
     CHECK(r.cases[1].failures[0].actual == "present (not anonymized), fields {}");
+}
+
+// ---- SPEC 3.5 "Anchor" and "Cases": each check below fails if its rule is dropped ----------
+
+namespace {
+
+const char* const k_episode_rules = R"(
+[[rule]]
+id = "chat-after-session"
+category = "chat"
+after = "event:last_session"
+keep = "7d"
+action = "delete"
+
+[[rule]]
+id = "log-after-end"
+category = "log"
+after = "global:ended"
+keep = "0d"
+action = "delete"
+)";
+
+RuleStatus rule_of(Store& s, const Policy& p, const char* now, const char* id) {
+    return explain_one(s, p, now, id).rules.at(0);
+}
+
+} // namespace
+
+TEST_CASE("anchor: a subject event anchors only records that existed when it happened") {
+    Policy p = policy_from(k_episode_rules);
+    auto s = memory_store();
+    add_record(*s, "old", "K", "chat", "2026-01-10T10:00:00Z");
+    add_event(*s, EventScope::subject, "K", "last_session", "2026-02-09T10:00:00Z");
+    add_record(*s, "new", "K", "chat", "2026-08-01T10:00:00Z");
+    add_record(*s, "same", "K", "chat", "2026-02-09T10:00:00Z"); // created at the event itself
+
+    // The returning client's new notes wait for the next session; the old ones go.
+    RuleStatus old_st = rule_of(*s, p, "2026-08-02T00:00:00Z", "old");
+    CHECK(old_st.status == RuleState::due);
+    CHECK(format_utc(*old_st.anchor) == "2026-02-09T10:00:00Z");
+    RuleStatus new_st = rule_of(*s, p, "2026-08-02T00:00:00Z", "new");
+    CHECK(new_st.status == RuleState::pending);
+    REQUIRE(new_st.passed_over);
+    CHECK(new_st.reason ==
+          "last_session 2026-02-09 11:00:00 CET was before this record was created: waits for "
+          "the next one");
+    // "at or after the creation": an event at the very second of the creation anchors.
+    CHECK(rule_of(*s, p, "2026-08-02T00:00:00Z", "same").status == RuleState::due);
+
+    PurgeResult r = run(*s, p, "2026-08-02T00:00:00Z");
+    CHECK(r.deleted == 2);
+    CHECK(s->find_record("new"));
+
+    // The next session anchors the new notes.
+    add_event(*s, EventScope::subject, "K", "last_session", "2026-09-01T10:00:00Z");
+    new_st = rule_of(*s, p, "2026-09-01T12:00:00Z", "new");
+    CHECK(new_st.status == RuleState::not_due);
+    CHECK(format_utc(*new_st.anchor) == "2026-09-01T10:00:00Z");
+    REQUIRE(new_st.anchor_event);
+    CHECK(new_st.anchor_event->source == AnchorEvent::Source::subject);
+}
+
+TEST_CASE("anchor: a record event anchors its record whenever it happened") {
+    Policy p = policy_from(k_episode_rules);
+    auto s = memory_store();
+    add_record(*s, "c", "K", "chat", "2026-05-01T10:00:00Z");
+    add_event(*s, EventScope::record, "c", "last_session", "2026-04-01T10:00:00Z");
+    RuleStatus st = rule_of(*s, p, "2026-05-02T00:00:00Z", "c");
+    CHECK(st.status == RuleState::due);
+    CHECK(format_utc(*st.anchor) == "2026-04-01T10:00:00Z");
+    CHECK(st.anchor_event->source == AnchorEvent::Source::record);
+}
+
+TEST_CASE("anchor: a global event anchors only records created at or before it") {
+    Policy p = policy_from(k_episode_rules);
+    auto s = memory_store();
+    add_record(*s, "before", "K", "log", "2026-02-01T00:00:00Z");
+    add_record(*s, "at", "K", "log", "2026-03-01T00:00:00Z");
+    add_record(*s, "after", "K", "log", "2026-03-02T00:00:00Z");
+    add_event(*s, EventScope::global, "", "ended", "2026-03-01T00:00:00Z");
+    CHECK(rule_of(*s, p, "2026-04-01T00:00:00Z", "before").status == RuleState::due);
+    CHECK(rule_of(*s, p, "2026-04-01T00:00:00Z", "at").status == RuleState::due);
+    RuleStatus after = rule_of(*s, p, "2026-04-01T00:00:00Z", "after");
+    CHECK(after.status == RuleState::pending);
+    CHECK(after.reason == "global event 'ended' 2026-03-01 01:00:00 CET was before this record "
+                          "was created: waits for the next one");
+    // Events stamped after now have not happened yet.
+    add_event(*s, EventScope::global, "", "ended", "2026-05-01T00:00:00Z");
+    CHECK(rule_of(*s, p, "2026-04-01T00:00:00Z", "after").status == RuleState::pending);
+    CHECK(rule_of(*s, p, "2026-05-01T00:00:00Z", "after").status == RuleState::due);
+}
+
+TEST_CASE("cases: a case's event anchors its own records and the caseless ones, never another "
+          "case's") {
+    Policy p = policy_from(k_episode_rules);
+    auto s = memory_store();
+    add_record(*s, "cv-1", "P", "chat", "2026-01-05T09:00:00Z", json::object(), "tiltak-1");
+    add_record(*s, "cv-2", "P", "chat", "2026-02-16T09:00:00Z", json::object(), "tiltak-2");
+    add_record(*s, "personalia", "P", "chat", "2026-01-05T09:00:00Z");
+    add_event(*s, EventScope::subject, "P", "last_session", "2026-03-01T12:00:00Z", "tiltak-1");
+
+    CHECK(rule_of(*s, p, "2026-03-10T00:00:00Z", "cv-1").status == RuleState::due);
+    RuleStatus cv2 = rule_of(*s, p, "2026-03-10T00:00:00Z", "cv-2");
+    CHECK(cv2.status == RuleState::pending);
+    CHECK(cv2.reason == "no event 'last_session' yet");
+    // The caseless record waits for every case: tiltak-2 has had no event.
+    RuleStatus pers = rule_of(*s, p, "2026-03-10T00:00:00Z", "personalia");
+    CHECK(pers.status == RuleState::pending);
+    CHECK(pers.waiting_case == "tiltak-2");
+
+    // A caseless event does not end a case's wait, but it anchors every record.
+    add_event(*s, EventScope::subject, "P", "last_session", "2026-04-01T12:00:00Z");
+    cv2 = rule_of(*s, p, "2026-04-01T13:00:00Z", "cv-2");
+    CHECK(cv2.status == RuleState::not_due);
+    CHECK(format_utc(*cv2.anchor) == "2026-04-01T12:00:00Z");
+    CHECK(rule_of(*s, p, "2026-04-01T13:00:00Z", "personalia").status == RuleState::pending);
+
+    // tiltak-2's own event ends its wait; the caseless record takes the latest applicable event.
+    add_event(*s, EventScope::subject, "P", "last_session", "2026-05-04T00:00:00Z", "tiltak-2");
+    pers = rule_of(*s, p, "2026-05-04T01:00:00Z", "personalia");
+    CHECK(pers.status == RuleState::not_due);
+    CHECK(format_utc(*pers.anchor) == "2026-05-04T00:00:00Z");
+    CHECK(pers.anchor_event->case_id == "tiltak-2");
+    // tiltak-1's records keep their own clock: the later tiltak-2 event is not theirs.
+    CHECK(format_utc(*rule_of(*s, p, "2026-05-04T01:00:00Z", "cv-1").anchor) ==
+          "2026-04-01T12:00:00Z");
+}
+
+TEST_CASE("cases: a case waits again when it gets a record after its event") {
+    Policy p = policy_from(k_episode_rules);
+    auto s = memory_store();
+    add_record(*s, "personalia", "P", "chat", "2026-01-05T09:00:00Z");
+    add_record(*s, "cv-1", "P", "chat", "2026-01-05T09:00:00Z", json::object(), "tiltak-1");
+    add_event(*s, EventScope::subject, "P", "last_session", "2026-03-01T12:00:00Z", "tiltak-1");
+    CHECK(rule_of(*s, p, "2026-03-02T00:00:00Z", "personalia").status == RuleState::not_due);
+    // The participant rejoins the same measure: a new record of the case, after its event.
+    add_record(*s, "cv-1b", "P", "chat", "2026-06-01T09:00:00Z", json::object(), "tiltak-1");
+    CHECK(rule_of(*s, p, "2026-06-02T00:00:00Z", "personalia").status == RuleState::pending);
+    // ... but not before that record exists.
+    CHECK(rule_of(*s, p, "2026-05-31T00:00:00Z", "personalia").status == RuleState::due);
+    // An event exactly at the newest record's creation ends the wait.
+    add_event(*s, EventScope::subject, "P", "last_session", "2026-06-01T09:00:00Z", "tiltak-1");
+    CHECK(rule_of(*s, p, "2026-06-02T00:00:00Z", "personalia").status == RuleState::not_due);
+}
+
+TEST_CASE("last_activity: creation and applicable events count, global events never, "
+          "activity narrows the kinds") {
+    Policy p = policy_from(R"(
+[[rule]]
+id = "chat-inactive"
+category = "chat"
+after = "last_activity"
+keep = "24mo"
+action = "delete"
+
+[[rule]]
+id = "log-inactive-in-tool"
+category = "log"
+after = "last_activity"
+activity = ["login"]
+keep = "24mo"
+action = "delete"
+)");
+    auto s = memory_store();
+    add_record(*s, "chat", "K", "chat", "2026-01-01T10:00:00Z", json::object(), "a");
+    add_record(*s, "tool", "K", "log", "2026-01-01T10:00:00Z");
+    add_event(*s, EventScope::subject, "K", "login", "2026-02-01T10:00:00Z");
+    add_event(*s, EventScope::subject, "K", "guidance_session", "2026-06-01T10:00:00Z");
+    add_event(*s, EventScope::subject, "K", "login", "2026-07-01T10:00:00Z", "b"); // other case
+    add_event(*s, EventScope::global, "", "login", "2026-09-01T10:00:00Z");
+
+    auto chat = rule_of(*s, p, "2026-10-01T00:00:00Z", "chat");
+    CHECK(format_utc(*chat.anchor) == "2026-06-01T10:00:00Z"); // not case b's, not the global
+    auto tool = explain_one(*s, p, "2026-10-01T00:00:00Z", "tool").rules.at(0);
+    // Only logins count; the caseless record sees case b's login.
+    CHECK(format_utc(*tool.anchor) == "2026-07-01T10:00:00Z");
+    CHECK(tool.anchor_event->kind == "login");
+
+    auto s2 = memory_store();
+    add_record(*s2, "tool", "K", "log", "2026-01-01T10:00:00Z");
+    add_event(*s2, EventScope::subject, "K", "guidance_session", "2026-06-01T10:00:00Z");
+    add_event(*s2, EventScope::record, "tool", "guidance_session", "2026-07-01T10:00:00Z");
+    // Only guidance sessions: the creation is the last activity in the tool.
+    auto only_creation = explain_one(*s2, p, "2028-01-01T10:00:00Z", "tool").rules.at(0);
+    CHECK(format_utc(*only_creation.anchor) == "2026-01-01T10:00:00Z");
+    CHECK(only_creation.status == RuleState::due);
+}
+
+TEST_CASE("policy: activity only on last_activity rules") {
+    char path[] = "/tmp/vern-activity-XXXXXX.toml";
+    int fd = mkstemps(path, 5);
+    REQUIRE(fd >= 0);
+    close(fd);
+    {
+        std::ofstream out(path);
+        out << k_header << R"(
+[[rule]]
+id = "chat-after"
+category = "chat"
+after = "event:last_session"
+activity = ["login"]
+keep = "7d"
+action = "delete"
+
+[[rule]]
+id = "chat-empty"
+category = "chat"
+after = "last_activity"
+activity = []
+keep = "7d"
+action = "delete"
+)" << k_footer;
+    }
+    PolicyLoad load = load_policy({path});
+    std::remove(path);
+    std::vector<std::string> errors;
+    for (const auto& d : load.diagnostics) {
+        if (d.severity == Severity::error) errors.push_back(d.message);
+    }
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0].find("'activity' only narrows after = \"last_activity\"") !=
+          std::string::npos);
+    CHECK(errors[1].find("empty 'activity'") != std::string::npos);
 }

@@ -145,7 +145,7 @@ TEST_CASE("store::events, consents and the batched scan") {
     RecordScan scan;
     scan.now = at(1000);
     scan.event_kinds = {"last_session", "report_sent"};
-    scan.last_activity = true;
+    scan.cases = true;
     scan.consent_purposes = {"survey"};
     scan.batch_size = 2;
     std::vector<ScannedRecord> seen;
@@ -158,15 +158,19 @@ TEST_CASE("store::events, consents and the batched scan") {
     CHECK(batches == 2);
     REQUIRE(seen.size() == 3);
     CHECK(seen[0].record.id == "r1");
-    CHECK(seen[0].latest_event == std::map<std::string, Instant>{{"last_session", at(500)},
-                                                                 {"report_sent", at(700)}});
-    CHECK(seen[0].last_activity == at(700));
+    // The record's own events; the subject's latest event per (kind, case), future ones ignored.
+    CHECK(seen[0].record_events == std::map<std::string, Instant>{{"report_sent", at(700)}});
+    REQUIRE(seen[0].subject);
+    CHECK(seen[0].subject->events ==
+          std::vector<EventGroup>{{"last_session", "", at(500)}});
+    CHECK(seen[0].subject->cases.empty());
     CHECK_FALSE(seen[0].held);
     CHECK(seen[1].record.rowid == r2);
+    CHECK(seen[1].subject->events.empty());
     CHECK(seen[1].held);
     CHECK(seen[1].consents.at("survey") == false);
-    CHECK(seen[1].last_activity == at(150));
-    CHECK(seen[2].latest_event.empty());
+    CHECK(seen[2].record_events.empty());
+    CHECK(seen[2].subject->events.empty());
 
     scan.categories = {"chat"};
     scan.subject_rowid = k2;

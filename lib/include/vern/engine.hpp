@@ -9,9 +9,13 @@
 //  - a rule covers a record when it names the record's category; it is not_applicable when its
 //    `where` (every listed field equal; a missing field is unequal), `if_consent` or
 //    `unless_consent` (consent active at now; an unlinked record has no consents) is false at now;
-//  - anchor: created | latest event of kind K naming the record or its subject | latest global
-//    event of kind K | last_activity (creation and every record/subject event); events after now
-//    are ignored; no anchor yet -> pending; a record created after now is not acted on (pending);
+//  - anchor: created | event:K: the latest event of kind K naming the record, or subject event
+//    of its subject at or after the record's creation whose case applies (no case on either
+//    side, or the same case) | global:K: the latest global event at or after the creation |
+//    last_activity: the latest of the creation and every applicable record/subject event (of the
+//    rule's `activity` kinds, if given); events after now are ignored; no anchor yet -> pending;
+//    a record without a case is pending on event:K while one of its subject's cases waits for
+//    its own K event; a record created after now is not acted on (pending);
 //  - due = due_time(anchor, keep, round, policy zone); the rule applies when now >= due;
 //  - the earliest-due applicable delete rule that is due deletes the record (decided_by); else
 //    every due anonymize rule not yet applied to the record is applied, in policy order;
@@ -52,11 +56,29 @@ const char* rule_state_name(RuleState s); // "due", "not_due", "pending", ...
 enum class Decision { keep, erase, anonymize, held };
 const char* decision_name(Decision d); // "keep" | "delete" | "anonymize" | "held"
 
+// An event (or the record's creation) as explain shows it: what anchors a rule, or what was
+// passed over.
+struct AnchorEvent {
+    enum class Source { created, record, subject, global };
+    Source source = Source::created;
+    std::string kind;     // the event kind; "created" for the record's creation
+    std::string case_id;  // subject events: the case it carries, if any
+    Instant at{};
+};
+const char* anchor_source_name(AnchorEvent::Source s); // "created" | "record" | "subject" | "global"
+
 // One rule covering one record.
 struct RuleStatus {
     const Rule* rule = nullptr;      // points into the Policy given to the evaluation
     std::optional<Instant> anchor;   // empty when pending
     std::optional<Instant> due;      // empty when pending
+    std::optional<AnchorEvent> anchor_event; // what gives the anchor (empty when pending)
+    // event:/global: rules: the latest event of the rule's kind that applies to the record but
+    // happened before its creation (it closed an earlier episode), when no later one anchors it.
+    std::optional<AnchorEvent> passed_over;
+    // event: rules on a record without a case: a case of the subject that still waits for its
+    // own event of the rule's kind (the record is pending until every case has had it).
+    std::string waiting_case;
     RuleState status = RuleState::pending;
     std::string reason;              // for people: why not_applicable / pending, e.g.
                                      // "where: direction is not \"external\"",
@@ -118,6 +140,7 @@ struct PurgedRecord {
     std::string rule;
     Action action = Action::erase;
     Instant due{};
+    std::string case_id;   // the record's case; empty when it has none
 };
 
 // NOTE: by_rule / JSON output is a format users rely on (SPEC section 5).

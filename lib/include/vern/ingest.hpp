@@ -119,9 +119,11 @@ class Ingester {
 };
 
 // A deterministic id for a record given without one: "h-" and 20 hex digits of SHA-256 over its
-// subject, category, created time and fields, so that re-ingesting the same line replaces it.
+// subject, category, created time, fields and case (only when it has one), so that re-ingesting
+// the same line replaces it.
 // NOTE: persisted as the record id; never change for existing inputs.
 std::string generated_record_id(const std::string& subject, const std::string& category,
-                                Instant created, const nlohmann::json& fields);
+                                Instant created, const nlohmann::json& fields,
+                                const std::string& case_id = {});
 
 } // namespace vern

@@ -105,6 +105,9 @@ struct Rule {
     std::map<std::string, AnonMethod> fields; // anonymize only: field -> method
     bool unlink = false;                      // anonymize only
     std::map<std::string, nlohmann::json> where; // field -> required value (string/number/bool)
+    // last_activity only: the event kinds that count as activity (sorted, unique); empty: every
+    // record and subject event counts. The record's creation always counts.
+    std::vector<std::string> activity;
     std::string if_consent;     // empty when absent
     std::string unless_consent; // empty when absent
     SourcePos pos;
@@ -117,8 +120,8 @@ struct Rule {
 struct PolicyTest {
     std::string name;
     std::vector<Instant> now;            // one purge per instant, in order ("now" may be a list)
-    std::vector<nlohmann::json> records; // {"id","subject","category","created","fields"}
-    std::vector<nlohmann::json> events;  // {"subject"|"record"|"scope":"global","kind","at"}
+    std::vector<nlohmann::json> records; // {"id","subject","case","category","created","fields"}
+    std::vector<nlohmann::json> events;  // {"subject"[,"case"]|"record"|"scope":"global","kind","at"}
     std::vector<nlohmann::json> consents;// {"subject","purpose","given"|"withdrawn"}
     std::vector<nlohmann::json> holds;   // {"subject"} | {"category"}
     std::vector<std::string> expect_deleted;

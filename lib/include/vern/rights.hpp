@@ -51,6 +51,7 @@ struct AccessOptions {
 
 struct ReportRecord {
     std::string id;
+    std::string case_id;              // the episode it belongs to; empty when none
     Instant created{};
     std::optional<Instant> next_due;  // the next scheduled deletion/anonymisation (engine)
     std::string next_action;          // "delete" | "anonymize" | "" (with next_due)

@@ -42,7 +42,7 @@ using RowId = std::int64_t;
 
 // The schema version this build writes. NOTE: persisted in the store's `meta` table; bump it by
 // exactly one with every migration (lib/src/store/sqlite_schema.cpp).
-inline constexpr int k_schema_version = 2;
+inline constexpr int k_schema_version = 3;
 
 struct StoreOptions {
     bool create = false;     // create the store if it does not exist (only `vern init`)
@@ -77,6 +77,7 @@ struct NewRecord {
     Instant created{};
     nlohmann::json fields = nlohmann::json::object(); // REQUIRES an object of strings/numbers/bools
     RowId subject_rowid = 0; // optional hint: the rowid of `subject` if the caller knows it
+    std::string case_id;     // the episode (SPEC 3.5 "Cases"); empty: the person as a whole
 };
 
 // A stored record.
@@ -90,6 +91,7 @@ struct StoredRecord {
     std::string fields_json;  // the fields object as stored (compact JSON text)
     std::vector<std::string> applied_rules; // anonymize rule ids already applied, sorted
     bool unlinked = false;
+    std::string case_id;      // empty: no case (belongs to the subject as a whole)
 
     nlohmann::json fields() const; // parses fields_json
 };
@@ -126,6 +128,7 @@ struct Event {
     RowId record_rowid = 0;  // for scope record
     std::string kind;
     Instant at{};
+    std::string case_id;     // scope subject only: the case it belongs to; empty: every case
 };
 
 // One change of a subject's consent to a purpose (given or withdrawn at a time). The history is
@@ -177,27 +180,44 @@ std::string normalize_identifier(IdentifierKind kind, std::string_view value);
 
 // ---- streaming reads for the engine ----------------------------------------------------------
 
-// What scan_records() reads and computes. Everything is judged at `now`: events and consent
-// changes after `now` are ignored.
+// What scan_records() reads and computes. Everything is judged at `now`: events, consent changes
+// and records stamped after `now` are ignored.
 struct RecordScan {
     Instant now{};
     std::vector<std::string> categories;   // empty: every category
     std::optional<RowId> subject_rowid;    // only this subject's records (explain/access/erase)
     std::optional<std::string> record_id;  // only this record (explain --record)
-    std::vector<std::string> event_kinds;  // kinds for which latest_event is filled
-    bool last_activity = false;            // fill last_activity
+    std::vector<std::string> event_kinds;  // kinds of record/subject events to read
+    bool all_event_kinds = false;          // read every kind (a last_activity rule without
+                                           // `activity` counts them all)
+    bool cases = false;                    // fill SubjectHistory::cases (an event:K rule)
     std::vector<std::string> consent_purposes; // purposes for which consents is filled
     std::size_t batch_size = 10000;
     RowId after_rowid = 0;                 // resume after this rowid
 };
 
+// The latest subject event of one kind and one case (empty case: the caseless events), at or
+// before now. The engine needs nothing finer: the latest event of a kind at or after a record's
+// creation exists iff the latest of its group is at or after it.
+struct EventGroup {
+    std::string kind;
+    std::string case_id;
+    Instant latest{};
+    bool operator==(const EventGroup&) const = default;
+};
+
+// What the engine needs to know of a subject to anchor its records (shared by its records).
+struct SubjectHistory {
+    std::vector<EventGroup> events;          // subject events, one per (kind, case)
+    std::map<std::string, Instant> cases;    // case -> its newest record's creation (<= now)
+};
+
 struct ScannedRecord {
     StoredRecord record;
-    // kind -> latest record event of the record or subject event of its subject, at or before now
-    // (only kinds listed in RecordScan::event_kinds; absent when there is none).
-    std::map<std::string, Instant> latest_event;
-    // max(created, every record event and subject event at or before now); set iff requested.
-    std::optional<Instant> last_activity;
+    // kind -> the latest event naming this record, at or before now (only the scan's kinds).
+    std::map<std::string, Instant> record_events;
+    // The subject's events and cases; null for an unlinked record.
+    std::shared_ptr<const SubjectHistory> subject;
     bool held = false;                 // an active hold (subject or category) covers it at now
     std::map<std::string, bool> consents; // purpose -> active at now (RecordScan::consent_purposes)
 };

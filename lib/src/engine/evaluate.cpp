@@ -59,32 +59,115 @@ std::string condition_failure(const Rule& rule, const ScannedRecord& s, LazyFiel
     return {};
 }
 
-std::optional<Instant> anchor_of(const Rule& rule, const ScannedRecord& s,
-                                 const std::map<std::string, Instant>& globals) {
-    switch (rule.after.kind) {
-    case AnchorKind::created:
-        return s.record.created;
-    case AnchorKind::event: {
-        auto it = s.latest_event.find(rule.after.event_kind);
-        if (it == s.latest_event.end()) {
-            return std::nullopt;
-        }
-        return it->second;
-    }
-    case AnchorKind::global: {
-        auto it = globals.find(rule.after.event_kind);
-        if (it == globals.end()) {
-            return std::nullopt;
-        }
-        return it->second;
-    }
-    case AnchorKind::last_activity:
-        return s.last_activity ? *s.last_activity : s.record.created;
-    }
-    return std::nullopt;
+// SPEC 3.5 "Cases": a subject event applies to a record when either carries no case or both
+// carry the same one.
+bool case_applies(const std::string& event_case, const std::string& record_case) {
+    return event_case.empty() || record_case.empty() || event_case == record_case;
 }
 
-std::string pending_reason(const Rule& rule) {
+bool counts_as_activity(const Rule& rule, const std::string& kind) {
+    return rule.activity.empty() ||
+           std::binary_search(rule.activity.begin(), rule.activity.end(), kind);
+}
+
+// Keeps the later of `best` and a candidate (an earlier candidate never replaces it).
+void keep_latest(std::optional<AnchorEvent>& best, AnchorEvent candidate) {
+    if (!best || best->at < candidate.at) best = std::move(candidate);
+}
+
+// Fills st.anchor_event (or st.passed_over / st.waiting_case when pending) for one rule.
+void find_anchor(const Rule& rule, const ScannedRecord& s,
+                 const std::map<std::string, Instant>& globals, RuleStatus& st) {
+    using Source = AnchorEvent::Source;
+    const StoredRecord& r = s.record;
+    const std::string& kind = rule.after.event_kind;
+    switch (rule.after.kind) {
+    case AnchorKind::created:
+        st.anchor_event = AnchorEvent{Source::created, "created", {}, r.created};
+        return;
+    case AnchorKind::event: {
+        // A record event anchors whenever it happened; a subject event only if it happened at
+        // or after the record's creation (an earlier one closed an earlier episode).
+        if (auto it = s.record_events.find(kind); it != s.record_events.end()) {
+            keep_latest(st.anchor_event, AnchorEvent{Source::record, kind, {}, it->second});
+        }
+        if (!s.subject) return;
+        for (const EventGroup& g : s.subject->events) {
+            if (g.kind != kind || !case_applies(g.case_id, r.case_id)) continue;
+            AnchorEvent e{Source::subject, kind, g.case_id, g.latest};
+            if (g.latest >= r.created) {
+                keep_latest(st.anchor_event, std::move(e));
+            } else {
+                keep_latest(st.passed_over, std::move(e));
+            }
+        }
+        if (!r.case_id.empty()) return;
+        // A record without a case waits while any case of its subject waits for its own event:
+        // a case waits when it has no K event carrying it at or after its newest record.
+        for (const auto& [case_id, newest] : s.subject->cases) {
+            const auto ended = std::find_if(
+                s.subject->events.begin(), s.subject->events.end(), [&](const EventGroup& g) {
+                    return g.kind == kind && g.case_id == case_id && g.latest >= newest;
+                });
+            if (ended == s.subject->events.end()) {
+                st.waiting_case = case_id;
+                st.anchor_event.reset();
+                return;
+            }
+        }
+        return;
+    }
+    case AnchorKind::global: {
+        auto it = globals.find(kind);
+        if (it == globals.end()) return;
+        AnchorEvent e{Source::global, kind, {}, it->second};
+        if (it->second >= r.created) {
+            st.anchor_event = std::move(e);
+        } else {
+            st.passed_over = std::move(e);
+        }
+        return;
+    }
+    case AnchorKind::last_activity: {
+        st.anchor_event = AnchorEvent{Source::created, "created", {}, r.created};
+        for (const auto& [k, at] : s.record_events) {
+            if (at > st.anchor_event->at && counts_as_activity(rule, k)) {
+                st.anchor_event = AnchorEvent{Source::record, k, {}, at};
+            }
+        }
+        if (!s.subject) return;
+        for (const EventGroup& g : s.subject->events) {
+            if (g.latest > st.anchor_event->at && counts_as_activity(rule, g.kind) &&
+                case_applies(g.case_id, r.case_id)) {
+                st.anchor_event = AnchorEvent{Source::subject, g.kind, g.case_id, g.latest};
+            }
+        }
+        return;
+    }
+    }
+}
+
+std::string describe(const AnchorEvent& e, Zone zone) {
+    std::string text = e.source == AnchorEvent::Source::global
+                           ? fmt::format("global event '{}' {}", e.kind, format_local(e.at, zone))
+                           : fmt::format("{} {}", e.kind, format_local(e.at, zone));
+    if (!e.case_id.empty()) text += fmt::format(" (case {})", e.case_id);
+    return text;
+}
+
+std::string pending_reason(const Rule& rule, const RuleStatus& st, const ScannedRecord& s,
+                           Zone zone) {
+    if (!st.waiting_case.empty()) {
+        auto newest = s.subject->cases.find(st.waiting_case);
+        return fmt::format("case {} still waits for its own '{}' (its newest record was created "
+                           "{}); a record without a case waits for every case",
+                           st.waiting_case, rule.after.event_kind,
+                           format_local(newest->second, zone));
+    }
+    if (st.passed_over) {
+        return fmt::format("{} was before this record was created: waits for the next one",
+                           describe(*st.passed_over, zone));
+    }
     switch (rule.after.kind) {
     case AnchorKind::event:
         return fmt::format("no event '{}' yet", rule.after.event_kind);
@@ -111,8 +194,9 @@ RuleStatus evaluate_rule(const Rule& rule, const ScannedRecord& s,
         st.reason = "the record is created after now";
         return st;
     }
-    st.anchor = anchor_of(rule, s, globals);
-    if (st.anchor) {
+    find_anchor(rule, s, globals, st);
+    if (st.anchor_event) {
+        st.anchor = st.anchor_event->at;
         st.due = due_time(*st.anchor, rule.keep, rule.round, zone);
     }
     if (rule.action == Action::anonymize && applied(s.record, rule.id)) {
@@ -126,7 +210,7 @@ RuleStatus evaluate_rule(const Rule& rule, const ScannedRecord& s,
     }
     if (!st.anchor) {
         st.status = RuleState::pending;
-        st.reason = pending_reason(rule);
+        st.reason = pending_reason(rule, st, s, zone);
         return st;
     }
     if (now < *st.due) {
@@ -150,6 +234,16 @@ const char* rule_state_name(RuleState s) {
     case RuleState::not_applicable: return "not_applicable";
     case RuleState::held: return "held";
     case RuleState::already_applied: return "already_applied";
+    }
+    return "?";
+}
+
+const char* anchor_source_name(AnchorEvent::Source s) {
+    switch (s) {
+    case AnchorEvent::Source::created: return "created";
+    case AnchorEvent::Source::record: return "record";
+    case AnchorEvent::Source::subject: return "subject";
+    case AnchorEvent::Source::global: return "global";
     }
     return "?";
 }
@@ -229,9 +323,13 @@ RecordScan scan_for_policy(const Policy& policy, Instant now) {
     for (const Rule& rule : policy.rules) {
         if (rule.after.kind == AnchorKind::event) {
             kinds.insert(rule.after.event_kind);
+            scan.cases = true;
         }
         if (rule.after.kind == AnchorKind::last_activity) {
-            scan.last_activity = true;
+            if (rule.activity.empty()) {
+                scan.all_event_kinds = true;
+            }
+            kinds.insert(rule.activity.begin(), rule.activity.end());
         }
         if (!rule.if_consent.empty()) {
             purposes.insert(rule.if_consent);

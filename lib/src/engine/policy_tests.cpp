@@ -73,6 +73,7 @@ class TestRun {
                 rec.id = fmt::format("record-{}", ++n);
             }
             rec.subject = str(r, "subject");
+            rec.case_id = str(r, "case");
             rec.category = str(r, "category");
             if (!m_policy.find_category(rec.category)) {
                 throw Error(Code::data, fmt::format("record '{}': unknown category '{}'", rec.id,
@@ -100,6 +101,7 @@ class TestRun {
             } else if (e.contains("subject")) {
                 ev.scope = EventScope::subject;
                 ev.subject_rowid = subject(str(e, "subject"), ev.at);
+                ev.case_id = str(e, "case");
             } else {
                 ev.scope = EventScope::global;
             }

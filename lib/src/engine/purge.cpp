@@ -153,7 +153,7 @@ class PurgeRun {
     std::size_t index_of(const Rule* rule) const { return m_rule_index.at(rule); }
 
     PurgedRecord entry(const StoredRecord& r, const Rule& rule, Instant due) const {
-        return PurgedRecord{r.id, r.subject, r.category, rule.id, rule.action, due};
+        return PurgedRecord{r.id, r.subject, r.category, rule.id, rule.action, due, r.case_id};
     }
 
     BatchPlan plan_batch(std::span<const ScannedRecord> batch) const {

@@ -60,7 +60,8 @@ std::string list_or_none(const std::vector<std::string>& items) {
 } // namespace
 
 std::string generated_record_id(const std::string& subject, const std::string& category,
-                                Instant created, const nlohmann::json& fields) {
+                                Instant created, const nlohmann::json& fields,
+                                const std::string& case_id) {
     std::string input = subject;
     input += '\0';
     input += category;
@@ -68,6 +69,10 @@ std::string generated_record_id(const std::string& subject, const std::string& c
     input += std::to_string(created.time_since_epoch().count());
     input += '\0';
     input += fields.dump();
+    if (!case_id.empty()) { // ids of caseless records stay what they were before cases existed
+        input += '\0';
+        input += case_id;
+    }
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(input.data()), input.size());
     char hex[2 * sizeof digest + 1];
@@ -133,7 +138,8 @@ std::string Ingester::add_subject(const nlohmann::json& line) {
 
 std::string Ingester::add_record(const nlohmann::json& line) {
     std::string error =
-        checked_keys(line, {"type", "id", "subject", "category", "created", "fields"}, "record");
+        checked_keys(line, {"type", "id", "subject", "case", "category", "created", "fields"},
+                     "record");
     if (!error.empty()) return error;
     const std::string* ref = required_string(line, "subject", error);
     if (ref == nullptr) return error;
@@ -169,13 +175,18 @@ std::string Ingester::add_record(const nlohmann::json& line) {
     }
 
     NewRecord record;
+    if (line.contains("case")) {
+        const std::string* case_id = required_string(line, "case", error);
+        if (case_id == nullptr) return error;
+        record.case_id = *case_id;
+    }
     if (auto id = line.find("id"); id != line.end()) {
         if (!id->is_string() || id->get_ref<const std::string&>().empty()) {
             return "\"id\" must be a non-empty string";
         }
         record.id = id->get<std::string>();
     } else {
-        record.id = generated_record_id(*ref, category->id, *created, *fields);
+        record.id = generated_record_id(*ref, category->id, *created, *fields, record.case_id);
     }
 
     SubjectState st = subject(*ref, false, error);
@@ -228,7 +239,7 @@ void Ingester::store_event(const Event& event) {
 
 std::string Ingester::add_event(const nlohmann::json& line, std::string_view where) {
     std::string error =
-        checked_keys(line, {"type", "subject", "record", "scope", "kind", "at"}, "event");
+        checked_keys(line, {"type", "subject", "case", "record", "scope", "kind", "at"}, "event");
     if (!error.empty()) return error;
     bool global = false;
     if (auto scope = line.find("scope"); scope != line.end()) {
@@ -245,8 +256,19 @@ std::string Ingester::add_event(const nlohmann::json& line, std::string_view whe
     if (kind == nullptr) return error;
     auto at = required_time(line, "at", m_policy.info.zone, error);
     if (!at) return error;
+    std::string case_id;
+    if (line.contains("case")) {
+        if (!line.contains("subject")) {
+            return "only a subject event has a \"case\" (a record event belongs to its record, "
+                   "a global event to every case); remove \"case\"";
+        }
+        const std::string* c = required_string(line, "case", error);
+        if (c == nullptr) return error;
+        case_id = *c;
+    }
 
     Event event;
+    event.case_id = case_id;
     event.kind = *kind;
     event.at = *at;
     if (global) {

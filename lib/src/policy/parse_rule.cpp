@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace vern::policy_detail {
@@ -156,6 +157,46 @@ void parse_consent_conditions(TableReader& r, Rule& rule, LoadState& state) {
     }
 }
 
+// activity = ["K1", ...]: the event kinds that count as activity for a last_activity rule.
+void parse_activity(TableReader& r, Rule& rule, LoadState& state) {
+    if (!r.has("activity")) {
+        return;
+    }
+    auto kinds = r.string_array("activity");
+    if (!kinds) {
+        return; // the reader reported the type error
+    }
+    if (rule.after.kind != AnchorKind::last_activity) {
+        state.reporter.error(r.pos("activity"),
+                             fmt::format("rule '{}' has 'activity' but after = \"{}\": 'activity' "
+                                         "only narrows after = \"last_activity\"; remove it or "
+                                         "use last_activity",
+                                         rule.id, rule.after.text()));
+        return;
+    }
+    if (kinds->empty()) {
+        state.reporter.error(r.pos("activity"),
+                             fmt::format("rule '{}' has an empty 'activity': name the event kinds "
+                                         "that count, or remove it to count every kind",
+                                         rule.id));
+        return;
+    }
+    const toml::array& arr = *r.node("activity")->as_array();
+    for (std::size_t i = 0; i < kinds->size(); ++i) {
+        const std::string& kind = (*kinds)[i];
+        if (kind.empty() || kind.find_first_of(" \t\n") != std::string::npos) {
+            state.reporter.error(r.pos(arr[i]),
+                                 fmt::format("rule '{}': activity kind \"{}\" must be a non-empty "
+                                             "word, like inflow24_login",
+                                             rule.id, kind));
+        }
+    }
+    rule.activity = std::move(*kinds);
+    std::sort(rule.activity.begin(), rule.activity.end());
+    rule.activity.erase(std::unique(rule.activity.begin(), rule.activity.end()),
+                        rule.activity.end());
+}
+
 } // namespace
 
 Expected<AnonMethod> parse_anon_method(std::string_view text) {
@@ -239,7 +280,7 @@ Expected<Anchor> parse_anchor(std::string_view text) {
 void parse_rule(const toml::table& table, const std::string& file, LoadState& state) {
     TableReader r(table, file, "[[rule]]",
                   {"id", "category", "categories", "after", "keep", "round", "action", "fields",
-                   "unlink", "where", "if_consent", "unless_consent"},
+                   "unlink", "where", "activity", "if_consent", "unless_consent"},
                   state.reporter);
     Rule rule;
     rule.pos = r.pos();
@@ -317,6 +358,7 @@ void parse_rule(const toml::table& table, const std::string& file, LoadState& st
         }
     }
     parse_where(r, rule, state);
+    parse_activity(r, rule, state);
     parse_consent_conditions(r, rule, state);
     state.policy.rules.push_back(std::move(rule));
 }

@@ -93,6 +93,7 @@ class TestParser {
         nlohmann::json rec = nlohmann::json::object();
         string(r, "id", false, rec);
         string(r, "subject", true, rec);
+        string(r, "case", false, rec);
         category(r, true, rec);
         time(r, "created", true, rec);
         rec["fields"] = nlohmann::json::object();
@@ -131,10 +132,18 @@ class TestParser {
     void event(TableReader& r) {
         nlohmann::json ev = nlohmann::json::object();
         string(r, "subject", false, ev);
+        string(r, "case", false, ev);
         string(r, "record", false, ev);
         string(r, "scope", false, ev);
         string(r, "kind", true, ev);
         time(r, "at", true, ev);
+        if (r.has("case") && !r.has("subject")) {
+            m_state.reporter.error(r.pos("case"),
+                                   fmt::format("{}: only a subject event has a case (a record "
+                                               "event belongs to its record, a global event to "
+                                               "every case)",
+                                               r.context()));
+        }
         if (ev.contains("scope") && ev["scope"] != "global") {
             m_state.reporter.error(r.pos("scope"),
                                    "invalid scope: the only scope is \"global\" (an event for the "
@@ -298,9 +307,9 @@ void parse_test(const toml::table& table, const std::string& file, LoadState& st
     }
     parse_now(r, test, state);
     TestParser p(test, file, state);
-    p.each_table(r, "records", {"id", "subject", "category", "created", "fields"},
+    p.each_table(r, "records", {"id", "subject", "case", "category", "created", "fields"},
                  [&p](TableReader& item) { p.record(item); });
-    p.each_table(r, "events", {"subject", "record", "scope", "kind", "at"},
+    p.each_table(r, "events", {"subject", "case", "record", "scope", "kind", "at"},
                  [&p](TableReader& item) { p.event(item); });
     p.each_table(r, "consents", {"subject", "purpose", "given", "withdrawn"},
                  [&p](TableReader& item) { p.consent(item); });

@@ -12,6 +12,7 @@ nlohmann::json optional_text(const std::string& s) {
 
 nlohmann::json record_json(const ReportRecord& r) {
     nlohmann::json j{{"id", r.id},
+                     {"case", optional_text(r.case_id)},
                      {"created", format_utc(r.created)},
                      {"next_due", r.next_due ? nlohmann::json(format_utc(*r.next_due)) : nullptr},
                      {"next_action", optional_text(r.next_action)},

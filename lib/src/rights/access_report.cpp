@@ -92,6 +92,7 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
         for (const auto& e : batch) {
             ReportRecord r;
             r.id = e.record.id;
+            r.case_id = e.record.case_id;
             r.created = e.record.created;
             r.next_due = e.next_due;
             if (const RuleStatus* next = next_rule(e)) {

@@ -9,8 +9,8 @@ namespace vern::store {
 bool SqliteStore::add_event(const Event& event) {
     require_write("add_event");
     try {
-        auto s = stmt("INSERT INTO events(scope, sid, rid, kind, at) VALUES (?, ?, ?, ?, ?) "
-                      "ON CONFLICT DO NOTHING");
+        auto s = stmt("INSERT INTO events(scope, sid, rid, kind, at, case_id) "
+                      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
         s->bind(1, event_scope_name(event.scope));
         if (event.scope == EventScope::subject) {
             s->bind(2, event.subject_rowid);
@@ -24,6 +24,11 @@ bool SqliteStore::add_event(const Event& event) {
         }
         s->bindNoCopy(4, event.kind);
         s->bind(5, to_db(event.at));
+        if (event.scope == EventScope::subject && !event.case_id.empty()) {
+            s->bindNoCopy(6, event.case_id);
+        } else {
+            s->bind(6);
+        }
         return s->exec() > 0;
     } catch (const std::exception& e) {
         fail(e);
@@ -33,10 +38,10 @@ bool SqliteStore::add_event(const Event& event) {
 std::vector<Event> SqliteStore::subject_events(RowId subject_rowid) {
     std::vector<Event> out;
     try {
-        auto s = stmt("SELECT scope, ifnull(sid, 0), ifnull(rid, 0), kind, at FROM events "
-                      "WHERE sid = ?1 UNION ALL "
-                      "SELECT e.scope, 0, e.rid, e.kind, e.at FROM events e "
-                      "JOIN records r ON r.rid = e.rid WHERE r.sid = ?1 ORDER BY 5, 4");
+        auto s = stmt("SELECT scope, ifnull(sid, 0), ifnull(rid, 0), kind, at, "
+                      "ifnull(case_id, '') FROM events WHERE sid = ?1 UNION ALL "
+                      "SELECT e.scope, 0, e.rid, e.kind, e.at, '' FROM events e "
+                      "JOIN records r ON r.rid = e.rid WHERE r.sid = ?1 ORDER BY 5, 4, 6");
         s->bind(1, subject_rowid);
         while (s->executeStep()) {
             Event e;
@@ -46,6 +51,7 @@ std::vector<Event> SqliteStore::subject_events(RowId subject_rowid) {
             e.record_rowid = s->getColumn(2).getInt64();
             e.kind = s->getColumn(3).getString();
             e.at = from_db(s->getColumn(4).getInt64());
+            e.case_id = s->getColumn(5).getString();
             out.push_back(std::move(e));
         }
     } catch (const std::exception& e) {

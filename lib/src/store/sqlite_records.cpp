@@ -8,6 +8,18 @@
 #include <algorithm>
 
 namespace vern::store {
+namespace {
+
+// A case is stored as NULL when absent, so "no case" never equals a case named "".
+void bind_case(SQLite::Statement& s, int index, const std::string& case_id) {
+    if (case_id.empty()) {
+        s.bind(index);
+    } else {
+        s.bindNoCopy(index, case_id);
+    }
+}
+
+} // namespace
 
 StoredRecord SqliteStore::read_record_row(SQLite::Statement& s) const {
     StoredRecord r;
@@ -20,6 +32,7 @@ StoredRecord SqliteStore::read_record_row(SQLite::Statement& s) const {
     r.fields_json = s.getColumn(6).getString();
     r.applied_rules = rules_from_json(s.getColumn(7).getString());
     r.unlinked = s.getColumn(8).getInt() != 0;
+    r.case_id = s.getColumn(9).isNull() ? std::string() : s.getColumn(9).getString();
     return r;
 }
 
@@ -88,14 +101,15 @@ UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
         }
         std::string fields = record.fields.dump();
         if (subject) { // the common case of a bulk import: a new record of a known subject
-            auto i = stmt("INSERT INTO records(id, sid, category, created, fields, ingested) "
-                          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
+            auto i = stmt("INSERT INTO records(id, sid, category, created, fields, ingested, "
+                          "case_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING");
             i->bindNoCopy(1, record.id);
             i->bind(2, subject->rowid);
             i->bindNoCopy(3, record.category);
             i->bind(4, to_db(record.created));
             i->bindNoCopy(5, fields);
             i->bind(6, to_db(now));
+            bind_case(*i, 7, record.case_id);
             if (i->exec() > 0) {
                 result.outcome = UpsertOutcome::inserted;
                 result.rowid = m_db->getLastInsertRowid();
@@ -120,12 +134,13 @@ UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
                 return result;
             }
             auto u = stmt("UPDATE records SET category = ?, created = ?, fields = ?, "
-                          "applied = '[]', ingested = ? WHERE rid = ?");
+                          "applied = '[]', ingested = ?, case_id = ? WHERE rid = ?");
             u->bindNoCopy(1, record.category);
             u->bind(2, to_db(record.created));
             u->bindNoCopy(3, fields);
             u->bind(4, to_db(now));
-            u->bind(5, rid);
+            bind_case(*u, 5, record.case_id);
+            u->bind(6, rid);
             u->exec();
             flush_identifiers(); // the record's queued rows, if it came earlier in this input
             auto d = stmt("DELETE FROM identifiers WHERE rid = ?");
@@ -139,14 +154,15 @@ UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
                 subject = ensure_subject(record.subject, now).first;
                 result.subject_created = true;
             }
-            auto i = stmt("INSERT INTO records(id, sid, category, created, fields, ingested) "
-                          "VALUES (?, ?, ?, ?, ?, ?)");
+            auto i = stmt("INSERT INTO records(id, sid, category, created, fields, ingested, "
+                          "case_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
             i->bindNoCopy(1, record.id);
             i->bind(2, subject->rowid);
             i->bindNoCopy(3, record.category);
             i->bind(4, to_db(record.created));
             i->bindNoCopy(5, fields);
             i->bind(6, to_db(now));
+            bind_case(*i, 7, record.case_id);
             i->exec();
             result.outcome = UpsertOutcome::inserted;
             result.rowid = m_db->getLastInsertRowid();
@@ -162,8 +178,8 @@ UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
 std::optional<StoredRecord> SqliteStore::find_record(std::string_view id) {
     try {
         auto s = stmt("SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, r.fields, "
-                      "r.applied, r.unlinked FROM records r LEFT JOIN subjects s ON s.sid = r.sid "
-                      "WHERE r.id = ?");
+                      "r.applied, r.unlinked, r.case_id FROM records r "
+                      "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.id = ?");
         bind_text(*s, 1, id);
         if (!s->executeStep()) return std::nullopt;
         return read_record_row(*s);

@@ -1,7 +1,7 @@
 // SqliteStore::scan_records: streams records in rowid order, batch by batch, with what the engine
 // needs to compute anchors and conditions. A fixed number of queries per batch (records; record
-// events; subject events; consents), the batch's keys passed as a JSON array (json_each), so
-// nothing is asked per record.
+// events; subject events per kind and case; each case's newest record; consents), the batch's
+// keys passed as a JSON array (json_each), so nothing is asked per record.
 
 #include "sqlite_store.hpp"
 
@@ -17,24 +17,12 @@ std::string json_array(const std::vector<std::string>& values) { return nlohmann
 
 std::string json_array(const std::vector<RowId>& values) { return nlohmann::json(values).dump(); }
 
-// Folds (kind, at) of an event into a scanned record.
-void apply_event(ScannedRecord& r, const std::set<std::string>& kinds, bool last_activity,
-                 const std::string& kind, Instant at) {
-    if (kinds.count(kind) != 0) {
-        auto [it, inserted] = r.latest_event.emplace(kind, at);
-        if (!inserted && it->second < at) it->second = at;
-    }
-    if (last_activity && (!r.last_activity || *r.last_activity < at)) r.last_activity = at;
-}
-
 } // namespace
 
 void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch) {
     if (scan.batch_size == 0) throw Error(Code::io, "internal error: scan with batch_size 0");
     const std::int64_t now = to_db(scan.now);
-    const std::set<std::string> kinds(scan.event_kinds.begin(), scan.event_kinds.end());
-    const bool want_events = !kinds.empty() || scan.last_activity;
-    const bool all_kinds = scan.last_activity;
+    const bool want_events = !scan.event_kinds.empty() || scan.all_event_kinds;
 
     try {
         // Holds active at now: a small table, read once per scan.
@@ -47,7 +35,7 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
         }
 
         std::string sql = "SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, r.fields, "
-                          "r.applied, r.unlinked FROM records r "
+                          "r.applied, r.unlinked, r.case_id FROM records r "
                           "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid > ?1";
         if (!scan.categories.empty()) {
             sql += " AND r.category IN (SELECT value FROM json_each(?2))";
@@ -57,15 +45,22 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
         sql += " ORDER BY r.rid LIMIT ?5";
         SQLite::Statement records(*m_db, sql);
 
-        std::string kind_filter = all_kinds ? "" : " AND e.kind IN (SELECT value FROM json_each(?3))";
+        const std::string kind_filter =
+            scan.all_event_kinds ? "" : " AND e.kind IN (SELECT value FROM json_each(?3))";
         SQLite::Statement record_events(
             *m_db, "SELECT e.rid, e.kind, max(e.at) FROM events e WHERE e.rid IN "
                    "(SELECT value FROM json_each(?1)) AND e.at <= ?2" + kind_filter +
                        " GROUP BY e.rid, e.kind");
+        // The latest subject event per (kind, case): enough to anchor every record (store.hpp).
         SQLite::Statement subject_events(
-            *m_db, "SELECT e.sid, e.kind, max(e.at) FROM events e WHERE e.sid IN "
-                   "(SELECT value FROM json_each(?1)) AND e.at <= ?2" + kind_filter +
-                       " GROUP BY e.sid, e.kind");
+            *m_db, "SELECT e.sid, e.kind, ifnull(e.case_id, ''), max(e.at) FROM events e "
+                   "WHERE e.sid IN (SELECT value FROM json_each(?1)) AND e.at <= ?2" +
+                       kind_filter + " GROUP BY e.sid, e.kind, e.case_id");
+        // Each case's newest record created at or before now (the wait of SPEC 3.5 "Cases").
+        SQLite::Statement cases(
+            *m_db, "SELECT sid, case_id, max(created) FROM records "
+                   "WHERE sid IN (SELECT value FROM json_each(?1)) AND case_id IS NOT NULL "
+                   "AND created <= ?2 GROUP BY sid, case_id");
         SQLite::Statement consents(
             *m_db, "SELECT sid, purpose, given FROM consents WHERE sid IN "
                    "(SELECT value FROM json_each(?1)) AND purpose IN "
@@ -92,7 +87,6 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 r.held = held_categories.count(r.record.category) != 0 ||
                          (r.record.subject_rowid != 0 &&
                           held_subjects.count(r.record.subject_rowid) != 0);
-                if (scan.last_activity) r.last_activity = r.record.created;
                 for (const auto& p : scan.consent_purposes) r.consents[p] = false;
                 batch.push_back(std::move(r));
             }
@@ -102,6 +96,7 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
 
             std::unordered_map<RowId, size_t> by_rid;
             std::unordered_map<RowId, std::vector<size_t>> by_sid;
+            std::unordered_map<RowId, std::shared_ptr<SubjectHistory>> histories;
             std::vector<RowId> rids;
             std::vector<RowId> sids;
             for (size_t i = 0; i < batch.size(); ++i) {
@@ -110,7 +105,10 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 RowId sid = batch[i].record.subject_rowid;
                 if (sid == 0) continue;
                 auto& list = by_sid[sid];
-                if (list.empty()) sids.push_back(sid);
+                if (list.empty()) {
+                    sids.push_back(sid);
+                    histories.emplace(sid, std::make_shared<SubjectHistory>());
+                }
                 list.push_back(i);
             }
             const std::string rids_json = json_array(rids);
@@ -120,31 +118,44 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 record_events.reset();
                 record_events.bind(1, rids_json);
                 record_events.bind(2, now);
-                if (!all_kinds) record_events.bind(3, kinds_json);
+                if (!scan.all_event_kinds) record_events.bind(3, kinds_json);
                 while (record_events.executeStep()) {
                     auto it = by_rid.find(record_events.getColumn(0).getInt64());
                     if (it == by_rid.end()) continue;
-                    apply_event(batch[it->second], kinds, scan.last_activity,
-                                record_events.getColumn(1).getString(),
-                                from_db(record_events.getColumn(2).getInt64()));
+                    batch[it->second].record_events[record_events.getColumn(1).getString()] =
+                        from_db(record_events.getColumn(2).getInt64());
                 }
                 record_events.reset();
                 if (!sids.empty()) {
                     subject_events.reset();
                     subject_events.bind(1, sids_json);
                     subject_events.bind(2, now);
-                    if (!all_kinds) subject_events.bind(3, kinds_json);
+                    if (!scan.all_event_kinds) subject_events.bind(3, kinds_json);
                     while (subject_events.executeStep()) {
-                        auto it = by_sid.find(subject_events.getColumn(0).getInt64());
-                        if (it == by_sid.end()) continue;
-                        std::string kind = subject_events.getColumn(1).getString();
-                        Instant at = from_db(subject_events.getColumn(2).getInt64());
-                        for (size_t i : it->second) {
-                            apply_event(batch[i], kinds, scan.last_activity, kind, at);
-                        }
+                        auto it = histories.find(subject_events.getColumn(0).getInt64());
+                        if (it == histories.end()) continue;
+                        it->second->events.push_back(
+                            EventGroup{subject_events.getColumn(1).getString(),
+                                       subject_events.getColumn(2).getString(),
+                                       from_db(subject_events.getColumn(3).getInt64())});
                     }
                     subject_events.reset();
                 }
+            }
+            if (scan.cases && !sids.empty()) {
+                cases.reset();
+                cases.bind(1, sids_json);
+                cases.bind(2, now);
+                while (cases.executeStep()) {
+                    auto it = histories.find(cases.getColumn(0).getInt64());
+                    if (it == histories.end()) continue;
+                    it->second->cases[cases.getColumn(1).getString()] =
+                        from_db(cases.getColumn(2).getInt64());
+                }
+                cases.reset();
+            }
+            for (auto& [sid, history] : histories) {
+                for (size_t i : by_sid[sid]) batch[i].subject = history;
             }
 
             if (!scan.consent_purposes.empty() && !sids.empty()) {

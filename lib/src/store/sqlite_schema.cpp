@@ -135,8 +135,25 @@ void migrate_1_to_2(SQLite::Database& db) {
             "CREATE INDEX subjects_emptied ON subjects(emptied) WHERE emptied IS NOT NULL;");
 }
 
+// Version 3: cases (SPEC 3.5). records.case_id and events.case_id (subject events only) name
+// the episode a record or subject event belongs to; NULL: the subject as a whole. An event's
+// identity now includes its case, and the subject-event index serves the per-(kind, case)
+// latest-event query of scan_records.
+void migrate_2_to_3(SQLite::Database& db) {
+    db.exec("ALTER TABLE records ADD COLUMN case_id TEXT;"
+            "ALTER TABLE events ADD COLUMN case_id TEXT "
+            "CHECK (case_id IS NULL OR scope = 'subject');"
+            "DROP INDEX events_identity;"
+            "CREATE UNIQUE INDEX events_identity ON events(scope, ifnull(sid, 0), ifnull(rid, 0), "
+            "kind, at, ifnull(case_id, ''));"
+            "DROP INDEX events_subject;"
+            "CREATE INDEX events_subject ON events(sid, kind, case_id, at);"
+            "CREATE INDEX records_subject_case ON records(sid, case_id, created) "
+            "WHERE case_id IS NOT NULL;");
+}
+
 // k_migrations[i] migrates from version i+1 to i+2.
-constexpr Migration k_migrations[] = {migrate_1_to_2};
+constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3};
 
 void set_meta(SQLite::Database& db, const char* key, const std::string& value) {
     SQLite::Statement s(db, "INSERT INTO meta(key, value) VALUES (?, ?) "

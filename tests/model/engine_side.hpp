@@ -1,0 +1,36 @@
+#pragma once
+// The engine's side of the model check (engine_side.cpp).
+
+#include "world.hpp"
+
+#include "vern/policy.hpp"
+
+#include <memory>
+#include <string>
+
+namespace vern {
+class Store;
+}
+
+namespace model {
+
+// Loads a policy text with vern's own loader; throws std::runtime_error listing its errors.
+vern::Policy load_engine_policy(const std::string& toml_text);
+
+// A world loaded into a fresh in-memory vern store.
+class EngineWorld {
+  public:
+    EngineWorld(const vern::Policy& policy, const World& world);
+    ~EngineWorld();
+    EngineWorld(const EngineWorld&) = delete;
+    EngineWorld& operator=(const EngineWorld&) = delete;
+
+    // vern::evaluate_records at now, as Outcomes.
+    Outcomes evaluate(Seconds now);
+
+  private:
+    const vern::Policy& m_policy;
+    std::unique_ptr<vern::Store> m_store;
+};
+
+} // namespace model

@@ -1,0 +1,180 @@
+// vern_model_check: compares vern's engine with the naive model of SPEC 3.5 on random histories,
+// record by record and rule by rule (status and due time), and the decision.
+//
+//   VERN_MODEL_SEED=N      the seed (default: fixed, printed); any seed reproduces its run
+//   VERN_MODEL_RECORDS=N   how many records to generate (default 100000)
+//
+// On the first disagreement it shrinks the history to a minimal one that still disagrees and
+// prints it as JSON Lines with its policy and `now`, then exits 1.
+
+#include "engine_side.hpp"
+#include "generator.hpp"
+#include "naive_model.hpp"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+using namespace model;
+
+namespace {
+
+std::string outcome_text(const Outcome& o) {
+    std::string t = fmt::format("decision {}{}", o.decision,
+                                o.decided_by.empty() ? "" : " by " + o.decided_by);
+    for (const RuleOutcome& r : o.rules) {
+        t += fmt::format("\n    {}: {}{}", r.rule, r.status, r.due ? " due " + utc(*r.due) : "");
+    }
+    return t;
+}
+
+// True if engine and model disagree on record `id` of world `w` at `now`.
+bool disagrees(const World& w, Seconds now, const std::string& id) {
+    const vern::Policy policy = load_engine_policy(w.policy_text);
+    EngineWorld engine(policy, w);
+    const Outcomes e = engine.evaluate(now);
+    const Outcomes m = model_evaluate(read_model_policy(w.policy_text), w, now);
+    auto ei = e.find(id);
+    auto mi = m.find(id);
+    if (ei == e.end() || mi == m.end()) return false;
+    return !(ei->second == mi->second);
+}
+
+// Removes every item it can while the disagreement on `id` stays.
+World shrink(World w, Seconds now, const std::string& id) {
+    std::string subject;
+    for (const Record& r : w.records) {
+        if (r.id == id) subject = r.subject;
+    }
+    // First: only this subject's history (and the global events and holds).
+    World small = w;
+    std::erase_if(small.records, [&](const Record& r) {
+        return r.id != id && (subject.empty() || r.subject != subject);
+    });
+    std::erase_if(small.events, [&](const Event& e) {
+        if (e.scope == Event::Scope::global) return false;
+        if (e.scope == Event::Scope::subject) return e.subject != subject || subject.empty();
+        return std::none_of(small.records.begin(), small.records.end(),
+                            [&](const Record& r) { return r.id == e.record; });
+    });
+    std::erase_if(small.consents, [&](const Consent& c) { return c.subject != subject; });
+    if (disagrees(small, now, id)) w = small;
+    // Then one item at a time, until nothing more can go.
+    for (bool changed = true; changed;) {
+        changed = false;
+        auto try_each = [&](auto member) {
+            auto& items = w.*member;
+            for (std::size_t i = 0; i < items.size();) {
+                World t = w;
+                auto& list = t.*member;
+                list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+                if constexpr (std::is_same_v<std::decay_t<decltype(items)>, std::vector<Record>>) {
+                    if (items[i].id == id) {
+                        ++i;
+                        continue;
+                    }
+                    // events naming a removed record go with it
+                    std::erase_if(t.events, [&](const Event& e) {
+                        return e.scope == Event::Scope::record && e.record == items[i].id;
+                    });
+                }
+                if (disagrees(t, now, id)) {
+                    w = std::move(t);
+                    changed = true;
+                } else {
+                    ++i;
+                }
+            }
+        };
+        try_each(&World::events);
+        try_each(&World::consents);
+        try_each(&World::holds);
+        try_each(&World::records);
+    }
+    return w;
+}
+
+long env_number(const char* name, long fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? std::strtol(v, nullptr, 10) : fallback;
+}
+
+} // namespace
+
+int main() {
+    const unsigned long seed = static_cast<unsigned long>(env_number("VERN_MODEL_SEED", 20261201));
+    const long target = env_number("VERN_MODEL_RECORDS", 100000);
+    fmt::print("model check: seed {} (reproduce with VERN_MODEL_SEED={}), {} records\n", seed,
+               seed, target);
+    const auto started = std::chrono::steady_clock::now();
+    Rng rng(seed);
+    long records = 0, worlds = 0, evaluations = 0;
+    std::map<std::string, long> decisions, statuses;
+    int next_id = 0;
+    try {
+        while (records < target) {
+            const World w = generate_world(rng, std::uniform_int_distribution<int>(10, 50)(rng),
+                                           next_id);
+            const vern::Policy policy = load_engine_policy(w.policy_text);
+            const ModelPolicy mpolicy = read_model_policy(w.policy_text);
+            EngineWorld engine(policy, w);
+            std::vector<Seconds> nows = generate_nows(rng, w);
+            // Aim at boundaries: a due time itself and the second before it.
+            const Outcomes first = model_evaluate(mpolicy, w, nows.front());
+            std::vector<Seconds> dues;
+            for (const auto& [id, o] : first) {
+                for (const RuleOutcome& r : o.rules) {
+                    if (r.due) dues.push_back(*r.due);
+                }
+            }
+            for (int i = 0; i < 3 && !dues.empty(); ++i) {
+                const Seconds d = dues[std::uniform_int_distribution<std::size_t>(
+                    0, dues.size() - 1)(rng)];
+                nows.push_back(d);
+                nows.push_back(d - std::chrono::seconds{1});
+            }
+            for (const Seconds now : nows) {
+                const Outcomes e = engine.evaluate(now);
+                const Outcomes m = model_evaluate(mpolicy, w, now);
+                for (const auto& [id, mo] : m) {
+                    auto it = e.find(id);
+                    if (it != e.end() && it->second == mo) {
+                        ++decisions[mo.decision];
+                        for (const RuleOutcome& r : mo.rules) ++statuses[r.status];
+                        continue;
+                    }
+                    fmt::print("DISAGREEMENT on record {} at now = {} (world {}, seed {})\n", id,
+                               utc(now), worlds + 1, seed);
+                    const World small = shrink(w, now, id);
+                    const vern::Policy sp = load_engine_policy(small.policy_text);
+                    EngineWorld se(sp, small);
+                    const Outcomes se_out = se.evaluate(now);
+                    const Outcomes sm_out = model_evaluate(mpolicy, small, now);
+                    fmt::print("\nmodel:  {}\nengine: {}\n", outcome_text(sm_out.at(id)),
+                               se_out.count(id) ? outcome_text(se_out.at(id)) : "(missing)");
+                    fmt::print("\n--- policy.toml ---\n{}\n--- history.jsonl (now = {}) ---\n{}",
+                               small.policy_text, utc(now), to_jsonl(small));
+                    return 1;
+                }
+                evaluations += static_cast<long>(m.size());
+            }
+            records += static_cast<long>(w.records.size());
+            ++worlds;
+        }
+    } catch (const std::exception& ex) {
+        fmt::print("model check: error: {}\n", ex.what());
+        return 2;
+    }
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    fmt::print("agree: {} records in {} worlds, {} record evaluations, {:.1f} s\n", records, worlds,
+               evaluations, secs);
+    std::string d, s;
+    for (const auto& [k, v] : decisions) d += fmt::format(" {}={}", k, v);
+    for (const auto& [k, v] : statuses) s += fmt::format(" {}={}", k, v);
+    fmt::print("decisions:{}\nrule statuses:{}\n", d, s);
+    return 0;
+}
