@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: setup build demo check clean
+.PHONY: setup build demo check clean model-long
 
 setup:
 	bash scripts/setup-debian.sh
@@ -16,6 +16,10 @@ demo: build
 
 check: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The long model check (tests/model/README.md): ten million records, about half an hour.
+model-long: build
+	VERN_MODEL_RECORDS=$${VERN_MODEL_RECORDS:-10000000} $(BUILD)/vern_model_check
 
 clean:
 	rm -rf $(BUILD)
