@@ -108,4 +108,37 @@ expect_rc 0
 [ "$(sql s.db "SELECT count(*) FROM events WHERE kind = 'final_report' AND sid = (SELECT sid FROM subjects WHERE ref = 'K-2')")" = 3 ] ||
     fail "events of different cases must be distinct, identical ones stored once"
 
+test_case "a store made by release 0.1 (schema 2) migrates, keeps its data and gets the new semantics"
+cp "$SRC/tests/data/stores/release-0.1.db" old.db
+chmod 600 old.db
+export VERN_STORE=old.db VERN_POLICY=$SRC/tests/data/stores/release-0.1-policy.toml
+before=$(sql old.db "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM events),
+                            (SELECT count(*) FROM consents), (SELECT count(*) FROM holds),
+                            (SELECT count(*) FROM requests), (SELECT count(*) FROM erased),
+                            (SELECT count(*) FROM audit)")
+vern plan --now 2026-08-02
+expect_rc 65
+expect_err_contains "has schema version 2 and needs version 3; run 'vern init --store old.db' to upgrade it"
+vern init
+expect_rc 0
+expect_out_equals "migrated store 'old.db' from schema version 2 to 3"
+[ "$(sql old.db "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM events),
+                        (SELECT count(*) FROM consents), (SELECT count(*) FROM holds),
+                        (SELECT count(*) FROM requests), (SELECT count(*) FROM erased),
+                        (SELECT count(*) FROM audit)")" = "$before" ] || fail "the migration lost data"
+vern audit verify
+expect_rc 0
+# Release 0.1 deleted the returning client's new notes here; now only the old ones are due.
+vern plan --now 2026-08-02 --list --json
+expect_rc 0
+expect_json '[r["id"] for r in d["records"]]' "['n-old']"
+echo '{"type":"record","id":"s-2","subject":"K-2","case":"runde-2","category":"survey","created":"2026-08-01","fields":{}}' >case.jsonl
+vern ingest case.jsonl --now 2026-08-02
+expect_rc 0
+[ "$(sql old.db "SELECT case_id FROM records WHERE id = 's-2'")" = runde-2 ] || fail "case not stored after the migration"
+echo '{"type":"record","subject":"K-3","category":"notes","created":"2026-08-01","fields":{}}' >erased.jsonl
+vern ingest erased.jsonl --now 2026-08-02
+expect_rc 65
+expect_err_contains 'subject "K-3" was erased'
+
 finish
