@@ -11,11 +11,11 @@
 namespace vern::cli {
 namespace {
 
+// Exactly the keys of SPEC 5 (programs compare whole objects); the case shows in text output.
 nlohmann::json record_json(const PurgedRecord& r) {
     return {{"id", r.id},
             {"subject", r.subject.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.subject)},
             {"category", r.category},
-            {"case", r.case_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.case_id)},
             {"rule", r.rule},
             {"action", action_name(r.action)},
             {"due", format_utc(r.due)}};

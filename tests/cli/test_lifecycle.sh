@@ -14,7 +14,8 @@ test_case "returning client: the old notes go, the new ones wait for the next se
 vern plan --now 2026-08-02 --list --json
 expect_rc 0
 expect_json 'sorted(r["id"] for r in d["records"])' "['cv-1', 'n-old']"
-expect_json '[r["case"] for r in d["records"] if r["id"] == "cv-1"]' "['tiltak-1']"
+vern plan --now 2026-08-02 --list
+expect_out_contains "cv-1  (subject P-1, case tiltak-1, category measure_cv, rule measure-12w-after-final-report, due 2026-05-25 00:00:00 CEST)"
 vern explain --record n-new --now 2026-08-02 --json
 expect_rc 0
 expect_json 'd["records"][0]["rules"][0]["status"]' pending
