@@ -5,6 +5,7 @@
 
 #include "vern/engine.hpp"
 #include "vern/store.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -58,8 +59,9 @@ void print_text(const std::vector<RecordEvaluation>& evs, Instant now, Zone zone
     fmt::print("at {}\n", format_local(now, zone));
     for (const RecordEvaluation& ev : evs) {
         const StoredRecord& r = ev.record;
-        fmt::print("\nrecord {} (subject {}, category {}, created {}){}\n", r.id,
-                   r.subject.empty() ? "-" : r.subject, r.category, format_local(r.created, zone),
+        fmt::print("\nrecord {} (subject {}, category {}, created {}){}\n", printable(r.id),
+                   r.subject.empty() ? "-" : printable(r.subject), r.category,
+                   format_local(r.created, zone),
                    r.unlinked ? ", unlinked" : "");
         if (ev.rules.empty()) {
             fmt::print("  no rule covers category '{}'\n", r.category);

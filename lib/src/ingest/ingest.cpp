@@ -4,25 +4,139 @@
 
 #include "line_reader.hpp"
 
+#include "vern/text.hpp"
+
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
+#include <unordered_set>
 #include <unistd.h>
 
 namespace vern {
 namespace {
 
-// The message of a JSON parse error without the library's "[json.exception...] " prefix.
-std::string json_error(const nlohmann::json::parse_error& e) {
+// How deep a line may nest objects and arrays. A record is an object holding a "fields" object
+// of scalars (two levels); 64 leaves room for anything a source system might reasonably add and
+// refuses, before it is built, a value deep enough to exhaust the stack of whatever walks it.
+constexpr int k_max_depth = 64;
+
+// A problem the parser callback found (nesting too deep, a key given twice).
+struct LineProblem {
+    std::string message;
+};
+
+// The message of a JSON parse error without the library's "[json.exception...] " prefix, with
+// the token it quotes cut to a short, escaped prefix.
+std::string json_error(const nlohmann::json::exception& e) {
     std::string what = e.what();
     if (auto pos = what.find("] "); pos != std::string::npos) what.erase(0, pos + 2);
     // "parse error at line 1, column 5: ..." -> "column 5: ..." (always line 1 of one line)
     if (what.rfind("parse error at line 1, ", 0) == 0) what.erase(0, 23);
-    return "invalid JSON: " + what;
+    if (auto pos = what.find("; last read: '"); pos != std::string::npos && what.back() == '\'') {
+        const std::string token = what.substr(pos + 14, what.size() - pos - 15);
+        what = what.substr(0, pos) + "; last read: " + quoted_excerpt(token);
+    }
+    return "invalid JSON: " + printable(what);
 }
+
+// "number overflow parsing '1e400'" -> a message that says what is wrong with the line.
+std::string number_error(const nlohmann::json::out_of_range& e) {
+    std::string what = e.what();
+    const auto open = what.find('\'');
+    const auto close = what.rfind('\'');
+    std::string token = open != std::string::npos && close > open
+                            ? what.substr(open + 1, close - open - 1)
+                            : std::string();
+    return fmt::format("invalid JSON: the number {} is out of range (too large for a "
+                       "double-precision number); write it as a string if it is an identifier",
+                       token.empty() ? std::string("in this line") : excerpt(token));
+}
+
+// Parses one line, refusing (as LineProblem) objects and arrays nested deeper than k_max_depth
+// and an object that gives a key twice (JSON parsers would silently keep one of them: a record
+// could land under the wrong subject). Throws nlohmann's exceptions for malformed JSON.
+class LineParser {
+  public:
+    nlohmann::json parse(std::string_view line) {
+        m_frames.clear();
+        return nlohmann::json::parse(
+            line.begin(), line.end(),
+            [this](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+                on_event(depth, event, parsed);
+                return true;
+            });
+    }
+
+  private:
+    struct Frame {
+        bool object = false;
+        std::string name;              // where it is, for messages: "fields", "fields.x[]"
+        std::string last_key;
+        std::vector<std::string> keys; // objects: keys seen so far (a record has a handful)
+        std::unordered_set<std::string> many; // ... all of them, once there are many
+    };
+
+    // Records `key` in the frame; false if it was there already.
+    static bool add_key(Frame& f, const std::string& key) {
+        constexpr std::size_t k_linear = 16;
+        if (f.keys.size() < k_linear) {
+            if (std::find(f.keys.begin(), f.keys.end(), key) != f.keys.end()) return false;
+            f.keys.push_back(key);
+            return true;
+        }
+        if (f.many.empty()) f.many.insert(f.keys.begin(), f.keys.end());
+        return f.many.insert(key).second;
+    }
+
+    void on_event(int depth, nlohmann::json::parse_event_t event, const nlohmann::json& parsed) {
+        using E = nlohmann::json::parse_event_t;
+        switch (event) {
+        case E::object_start:
+        case E::array_start: {
+            if (depth >= k_max_depth) {
+                throw LineProblem{fmt::format("objects and arrays are nested more than {} levels "
+                                              "deep; refused",
+                                              k_max_depth)};
+            }
+            std::string name;
+            if (!m_frames.empty()) {
+                const Frame& parent = m_frames.back();
+                name = parent.object ? (parent.name.empty() ? parent.last_key
+                                                            : parent.name + "." + parent.last_key)
+                                     : parent.name + "[]";
+            }
+            m_frames.push_back(Frame{event == E::object_start, std::move(name), {}, {}, {}});
+            break;
+        }
+        case E::object_end:
+        case E::array_end:
+            if (!m_frames.empty()) m_frames.pop_back();
+            break;
+        case E::key: {
+            Frame& f = m_frames.back();
+            const std::string& key = parsed.get_ref<const std::string&>();
+            if (!add_key(f, key)) {
+                throw LineProblem{
+                    f.name.empty()
+                        ? fmt::format("duplicate key {}: a key may appear once per object",
+                                      quoted_excerpt(key))
+                        : fmt::format("duplicate key {} in {}: a key may appear once per object",
+                                      quoted_excerpt(key), quoted_excerpt(f.name))};
+            }
+            f.last_key = key;
+            break;
+        }
+        case E::value:
+            break;
+        }
+    }
+
+    std::vector<Frame> m_frames;
+};
 
 struct Fd {
     int fd = -1;
@@ -87,11 +201,12 @@ IngestSummary ingest(Store& store, const Policy& policy, std::span<IngestSource>
 
     for (IngestSource& source : sources) {
         jsonl::LineReader reader(source, options.max_line_bytes);
+        LineParser parser;
         std::string_view line;
         bool too_long = false;
         std::int64_t lines = 0;
         while (reader.next(line, too_long)) {
-            std::string where = fmt::format("{}:{}", source.name, reader.line_number());
+            std::string where = fmt::format("{}:{}", printable(source.name), reader.line_number());
             if (too_long) {
                 report(fmt::format("{}: line is longer than {} bytes; refused (records are "
                                    "expected to be small: split or shorten it)", where,
@@ -103,13 +218,20 @@ IngestSummary ingest(Store& store, const Policy& policy, std::span<IngestSource>
             ++lines;
             nlohmann::json doc;
             try {
-                doc = nlohmann::json::parse(line);
-            } catch (const nlohmann::json::parse_error& e) {
+                doc = parser.parse(line);
+            } catch (const LineProblem& p) {
+                report(fmt::format("{}: {}", where, p.message));
+                continue;
+            } catch (const nlohmann::json::out_of_range& e) {
+                report(fmt::format("{}: {}", where, number_error(e)));
+                continue;
+            } catch (const nlohmann::json::exception& e) {
                 report(fmt::format("{}: {}", where, json_error(e)));
                 continue;
             }
             std::string message = ingester.add(doc, where);
-            if (!message.empty()) report(fmt::format("{}: {}", where, message));
+            // Messages quote refs and ids from the line: escaped, and never a whole huge value.
+            if (!message.empty()) report(fmt::format("{}: {}", where, excerpt(message, 400)));
         }
         total_lines += lines;
         if (lines == 0) report(fmt::format("{}: empty input (no lines)", source.name));

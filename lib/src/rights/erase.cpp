@@ -126,6 +126,9 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
     if (!apply) return;
 
     store.delete_records(doomed);
+    // Free-text reasons of the subject's requests and holds may name the person: they go with
+    // the erasure (the request's dates and the hold itself stay).
+    store.forget_subject_reasons(subject.rowid);
     for (const auto& c : result.categories) {
         if (c.outcome != EraseOutcome::erased) continue;
         store.append_audit(rights::audit_entry(policy, now, options.command, "erase",
