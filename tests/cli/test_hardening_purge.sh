@@ -80,7 +80,8 @@ expect_err_contains "5 fields could not be anonymised by their method and were r
 [ "$(field ok-3 name)" = "Åse BXXX" ] || fail "ok-3 name: $(field ok-3 name)"
 [ "$(field ok-3 phone)" = "+47 912 3" ] || fail "ok-3 phone: $(field ok-3 phone)"
 ! sql "$VERN_STORE" "SELECT fields FROM records" | grep -q "Nordm[^X]" || fail "a name kept in clear"
-[ "$(sql "$VERN_STORE" "SELECT rule || ' ' || category || ' ' || count FROM audit WHERE action = 'anonymize_fallback' ORDER BY rule")" = "visitor-7d visitor 5" ] ||
+# One entry per batch (of one record here), with counts only.
+[ "$(sql "$VERN_STORE" "SELECT rule || ' ' || category || ' ' || sum(count) FROM audit WHERE action = 'anonymize_fallback' GROUP BY rule, category")" = "visitor-7d visitor 5" ] ||
     fail "audit: $(sql "$VERN_STORE" "SELECT * FROM audit WHERE action = 'anonymize_fallback'")"
 ! sql "$VERN_STORE" "SELECT * FROM audit" | grep -qi "nordmann\|bad-\|ok-3" || fail "personal data in the audit log"
 vern audit verify
