@@ -68,11 +68,14 @@ void run_verify(Context& ctx, const AuditOptions& opts) {
     if (opts.expect_head_given) {
         if (!is_audit_hash(opts.expect_head)) {
             throw Error(Code::usage,
-                        fmt::format("--expect-head {}: expected a hash of 64 hex characters, as "
-                                    "printed by 'vern audit verify' (an empty value is an error: "
-                                    "is the file the head was kept in missing or empty?)",
-                                    opts.expect_head.empty() ? std::string("\"\"")
-                                                             : quoted_excerpt(opts.expect_head, 70)));
+                        opts.expect_head.empty()
+                            ? std::string("--expect-head \"\": expected a hash of 64 hex "
+                                          "characters, as printed by 'vern audit verify'; an "
+                                          "empty value is an error: is the file the head was "
+                                          "kept in missing or empty?")
+                            : fmt::format("--expect-head {}: expected a hash of 64 hex "
+                                          "characters, as printed by 'vern audit verify'",
+                                          excerpt(opts.expect_head, 70)));
         }
         expect = opts.expect_head;
     }

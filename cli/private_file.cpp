@@ -41,7 +41,9 @@ StagedFile::StagedFile(std::string path, const std::string& content) : m_path(st
         (slash == std::string::npos ? std::string() : dir) + "." + base + ".vern-XXXXXX";
     const int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
     if (fd < 0) {
-        fail("create a temporary file in", slash == std::string::npos ? "." : dir, errno);
+        fail("create a temporary file in",
+             slash == std::string::npos ? "." : (slash == 0 ? "/" : m_path.substr(0, slash)),
+             errno);
     }
     m_tmp = pattern;
     auto give_up = [&](const char* what) {
