@@ -59,83 +59,113 @@ std::string number_error(const nlohmann::json::out_of_range& e) {
 // Parses one line, refusing (as LineProblem) objects and arrays nested deeper than k_max_depth
 // and an object that gives a key twice (JSON parsers would silently keep one of them: a record
 // could land under the wrong subject). Throws nlohmann's exceptions for malformed JSON.
+//
+// A SAX handler in front of nlohmann's own DOM builder: the checks happen while the line is read,
+// before anything deep is built, and cost no more than a look at each key.
 class LineParser {
+    using json = nlohmann::json;
+    using Dom = nlohmann::detail::json_sax_dom_parser<json>;
+
   public:
-    nlohmann::json parse(std::string_view line) {
-        m_frames.clear();
-        return nlohmann::json::parse(
-            line.begin(), line.end(),
-            [this](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-                on_event(depth, event, parsed);
-                return true;
-            });
+    json parse(std::string_view line) {
+        json result;
+        Dom dom(result, true);
+        m_dom = &dom;
+        m_depth = 0;
+        json::sax_parse(line.begin(), line.end(), this);
+        m_dom = nullptr;
+        return result;
+    }
+
+    // The SAX interface (nlohmann::json_sax), forwarded to the DOM builder.
+    bool null() { return m_dom->null(); }
+    bool boolean(bool v) { return m_dom->boolean(v); }
+    bool number_integer(json::number_integer_t v) { return m_dom->number_integer(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return m_dom->number_unsigned(v); }
+    bool number_float(json::number_float_t v, const json::string_t& s) {
+        return m_dom->number_float(v, s);
+    }
+    bool string(json::string_t& v) { return m_dom->string(v); }
+    bool binary(json::binary_t& v) { return m_dom->binary(v); }
+    bool start_object(std::size_t n) {
+        open(true);
+        return m_dom->start_object(n);
+    }
+    bool key(json::string_t& k) {
+        check_key(k);
+        return m_dom->key(k);
+    }
+    bool end_object() {
+        --m_depth;
+        return m_dom->end_object();
+    }
+    bool start_array(std::size_t n) {
+        open(false);
+        return m_dom->start_array(n);
+    }
+    bool end_array() {
+        --m_depth;
+        return m_dom->end_array();
+    }
+    template <class Exception>
+    bool parse_error(std::size_t position, const std::string& token, const Exception& ex) {
+        return m_dom->parse_error(position, token, ex);
     }
 
   private:
     struct Frame {
         bool object = false;
-        std::string name;              // where it is, for messages: "fields", "fields.x[]"
-        std::string last_key;
-        std::vector<std::string> keys; // objects: keys seen so far (a record has a handful)
+        std::vector<std::string> keys;        // objects: keys so far (a record has a handful)
         std::unordered_set<std::string> many; // ... all of them, once there are many
     };
 
-    // Records `key` in the frame; false if it was there already.
-    static bool add_key(Frame& f, const std::string& key) {
+    void open(bool object) {
+        if (m_depth >= static_cast<std::size_t>(k_max_depth)) {
+            throw LineProblem{fmt::format("objects and arrays are nested more than {} levels "
+                                          "deep; refused",
+                                          k_max_depth)};
+        }
+        if (m_frames.size() <= m_depth) m_frames.emplace_back();
+        Frame& f = m_frames[m_depth++];
+        f.object = object;
+        f.keys.clear();
+        f.many.clear();
+    }
+
+    void check_key(const std::string& key) {
+        Frame& f = m_frames[m_depth - 1];
         constexpr std::size_t k_linear = 16;
+        bool fresh = true;
         if (f.keys.size() < k_linear) {
-            if (std::find(f.keys.begin(), f.keys.end(), key) != f.keys.end()) return false;
-            f.keys.push_back(key);
-            return true;
+            fresh = std::find(f.keys.begin(), f.keys.end(), key) == f.keys.end();
+        } else {
+            if (f.many.empty()) f.many.insert(f.keys.begin(), f.keys.end());
+            fresh = f.many.insert(key).second;
         }
-        if (f.many.empty()) f.many.insert(f.keys.begin(), f.keys.end());
-        return f.many.insert(key).second;
+        if (!fresh) {
+            // Where the object is, from the keys that lead to it: "fields", "a.b[]".
+            std::string where;
+            for (std::size_t i = 0; i + 1 < m_depth; ++i) {
+                const Frame& outer = m_frames[i];
+                if (outer.object) {
+                    where += (where.empty() ? "" : ".") + outer.keys.back();
+                } else {
+                    where += "[]";
+                }
+            }
+            throw LineProblem{
+                where.empty()
+                    ? fmt::format("duplicate key {}: a key may appear once per object",
+                                  quoted_excerpt(key))
+                    : fmt::format("duplicate key {} in {}: a key may appear once per object",
+                                  quoted_excerpt(key), quoted_excerpt(where))};
+        }
+        f.keys.push_back(key);
     }
 
-    void on_event(int depth, nlohmann::json::parse_event_t event, const nlohmann::json& parsed) {
-        using E = nlohmann::json::parse_event_t;
-        switch (event) {
-        case E::object_start:
-        case E::array_start: {
-            if (depth >= k_max_depth) {
-                throw LineProblem{fmt::format("objects and arrays are nested more than {} levels "
-                                              "deep; refused",
-                                              k_max_depth)};
-            }
-            std::string name;
-            if (!m_frames.empty()) {
-                const Frame& parent = m_frames.back();
-                name = parent.object ? (parent.name.empty() ? parent.last_key
-                                                            : parent.name + "." + parent.last_key)
-                                     : parent.name + "[]";
-            }
-            m_frames.push_back(Frame{event == E::object_start, std::move(name), {}, {}, {}});
-            break;
-        }
-        case E::object_end:
-        case E::array_end:
-            if (!m_frames.empty()) m_frames.pop_back();
-            break;
-        case E::key: {
-            Frame& f = m_frames.back();
-            const std::string& key = parsed.get_ref<const std::string&>();
-            if (!add_key(f, key)) {
-                throw LineProblem{
-                    f.name.empty()
-                        ? fmt::format("duplicate key {}: a key may appear once per object",
-                                      quoted_excerpt(key))
-                        : fmt::format("duplicate key {} in {}: a key may appear once per object",
-                                      quoted_excerpt(key), quoted_excerpt(f.name))};
-            }
-            f.last_key = key;
-            break;
-        }
-        case E::value:
-            break;
-        }
-    }
-
-    std::vector<Frame> m_frames;
+    Dom* m_dom = nullptr;
+    std::size_t m_depth = 0;
+    std::vector<Frame> m_frames; // reused from line to line
 };
 
 struct Fd {
