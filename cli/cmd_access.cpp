@@ -7,10 +7,12 @@
 #include "rights_options.hpp"
 
 #include "vern/rights.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
 #include <memory>
+#include <optional>
 
 namespace vern::cli {
 namespace {
@@ -47,19 +49,42 @@ void run_access(Context& ctx, const AccessCliOptions& opts) {
         content = render_access_text(report);
     }
 
+    const std::string not_delivered =
+        report.request ? "nothing was audited and the request stays open"
+                       : "nothing was audited";
     if (!opts.output.empty()) {
-        // Written first, published after the audit entry commits: a report that cannot be
-        // written is neither audited nor closes its request, and no report goes out unaudited.
-        StagedFile file(opts.output, content);
-        record_access(*store, policy, report, now);
-        file.publish();
-        note(ctx, fmt::format("access report for {} written to {} ({} records)", subject.ref,
-                              opts.output, report.record_count));
+        // Written to a temporary file first and moved into place inside the audit transaction,
+        // just before it commits: a report that cannot be written or moved into place is neither
+        // audited nor closes its request, and no report goes out unaudited.
+        std::optional<StagedFile> file;
+        try {
+            file.emplace(opts.output, content);
+        } catch (const Error& e) {
+            throw Error(e.code(), fmt::format("{}; the access report was not written, {}",
+                                              e.what(), not_delivered));
+        }
+        try {
+            record_access(*store, policy, report, now, [&] {
+                try {
+                    file->publish();
+                } catch (const Error& e) {
+                    throw Error(e.code(), fmt::format("{}; the access report was not written, {}",
+                                                      e.what(), not_delivered));
+                }
+            });
+        } catch (...) {
+            file->withdraw(); // moved into place, but the audit entry did not commit
+            throw;
+        }
+        note(ctx, fmt::format("access report for {} written to {} ({} records)",
+                              printable(subject.ref), printable(opts.output),
+                              report.record_count));
     } else {
         record_access(*store, policy, report, now);
         std::fwrite(content.data(), 1, content.size(), stdout);
     }
     if (report.request) note(ctx, fmt::format("request {} closed", *report.request));
+    note_audit_head(ctx, *store);
 }
 
 } // namespace

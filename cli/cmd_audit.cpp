@@ -8,6 +8,7 @@
 #include "vern/audit_verify.hpp"
 #include "vern/ledger.hpp"
 #include "vern/store.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -22,6 +23,7 @@ namespace {
 
 struct AuditOptions {
     std::string expect_head;
+    bool expect_head_given = false; // --expect-head was given, even with an empty value
     std::string since;
     std::string until;
     bool fail_on_overdue = false;
@@ -61,12 +63,19 @@ nlohmann::json verification_json(const ChainVerification& v, const std::optional
 void run_verify(Context& ctx, const AuditOptions& opts) {
     const std::string format = ctx.format();
     std::optional<std::string> expect;
-    if (!opts.expect_head.empty()) {
+    // An empty or malformed head is an error, never "no check": a monitoring job whose saved
+    // head went missing (--expect-head "$(cat head)") must fail, not pass a truncated log.
+    if (opts.expect_head_given) {
         if (!is_audit_hash(opts.expect_head)) {
             throw Error(Code::usage,
-                        fmt::format("--expect-head {}: expected a hash of 64 hex characters, as "
-                                    "printed by 'vern audit verify'",
-                                    opts.expect_head));
+                        opts.expect_head.empty()
+                            ? std::string("--expect-head \"\": expected a hash of 64 hex "
+                                          "characters, as printed by 'vern audit verify'; an "
+                                          "empty value is an error: is the file the head was "
+                                          "kept in missing or empty?")
+                            : fmt::format("--expect-head {}: expected a hash of 64 hex "
+                                          "characters, as printed by 'vern audit verify'",
+                                          excerpt(opts.expect_head, 70)));
         }
         expect = opts.expect_head;
     }
@@ -164,9 +173,13 @@ void setup_audit(CLI::App& app, Context& ctx) {
     app.require_subcommand(1);
 
     CLI::App* verify = app.add_subcommand("verify", "Verify the audit log's hash chain");
-    verify->add_option("--expect-head", opts->expect_head,
-                       "A head hash noted earlier: fail if it is no longer in the chain");
-    verify->callback([&ctx, opts] { run_verify(ctx, *opts); });
+    CLI::Option* expect_head =
+        verify->add_option("--expect-head", opts->expect_head,
+                           "A head hash noted earlier: fail if it is no longer in the chain");
+    verify->callback([&ctx, opts, expect_head] {
+        opts->expect_head_given = expect_head->count() > 0;
+        run_verify(ctx, *opts);
+    });
 
     CLI::App* report = app.add_subcommand(
         "report", "What was done in a period, what is overdue and what falls due soon");

@@ -5,6 +5,7 @@
 #include "rights_options.hpp"
 
 #include "vern/rights.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -27,7 +28,7 @@ Instant consent_time(Context& ctx, const ConsentCliOptions& opts) {
     return *t;
 }
 
-void print_change(Context& ctx, const ConsentResult& r) {
+void print_change(Context& ctx, const ConsentResult& r, const std::string& audit_head) {
     if (ctx.json()) {
         print_json({{"subject", r.subject},
                     {"purpose", r.purpose},
@@ -37,10 +38,11 @@ void print_change(Context& ctx, const ConsentResult& r) {
                     {"subject_created", r.subject_created},
                     {"deleted", r.deleted},
                     {"deleted_total", r.deleted_total},
-                    {"held", r.held}});
+                    {"held", r.held},
+                    {"audit_head", audit_head}});
         return;
     }
-    fmt::print("consent of {} to \"{}\" {} at {}{}\n", r.subject, r.purpose,
+    fmt::print("consent of {} to \"{}\" {} at {}{}\n", printable(r.subject), r.purpose,
                r.given ? "given" : "withdrawn", format_local(r.at, ctx.zone()),
                r.recorded ? "" : " (already recorded)");
     if (r.given) return;
@@ -62,7 +64,8 @@ void run_change(Context& ctx, const ConsentCliOptions& opts, bool give) {
         give ? give_consent(*store, policy, opts.subject, opts.purpose, at, now)
              : withdraw_consent(*store, policy, opts.subject, opts.purpose, at, now);
     if (!r.wal_truncated) warn_wal_kept(ctx);
-    print_change(ctx, r);
+    print_change(ctx, r, audit_head_hash(*store));
+    if (!ctx.json()) note_audit_head(ctx, *store);
 }
 
 void run_list(Context& ctx, const ConsentCliOptions& opts) {
@@ -84,7 +87,7 @@ void run_list(Context& ctx, const ConsentCliOptions& opts) {
                     {"active", s.active}});
         return;
     }
-    if (s.history.empty()) fmt::print("no consents recorded for {}\n", s.subject);
+    if (s.history.empty()) fmt::print("no consents recorded for {}\n", printable(s.subject));
     for (const auto& c : s.history) {
         fmt::print("{}  {:<20} {}{}\n", format_local(c.at, ctx.zone()), c.purpose,
                    c.given ? "given" : "withdrawn", c.at > now ? " (after --now)" : "");

@@ -7,6 +7,7 @@
 
 #include "vern/ledger.hpp"
 #include "vern/rights.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -55,7 +56,8 @@ std::string outcome_note(const ErasureCategory& c) {
     return "";
 }
 
-void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reason) {
+void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reason,
+                   const std::string& audit_head) {
     if (ctx.json()) {
         nlohmann::json categories = nlohmann::json::array();
         for (const auto& c : r.categories) {
@@ -74,20 +76,24 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
                                {"category", i.category},
                                {"outcome", erase_outcome_name(i.outcome)}});
         }
-        print_json({{"subject", r.subject},
-                    {"now", format_utc(r.now)},
-                    {"dry_run", r.dry_run},
-                    {"reason", reason.empty() ? nlohmann::json() : nlohmann::json(reason)},
-                    {"erased", r.erased},
-                    {"retained", r.retained},
-                    {"subject_removed", r.subject_removed},
-                    {"request_closed",
-                     r.request_closed ? nlohmann::json(*r.request_closed) : nlohmann::json()},
-                    {"categories", categories},
-                    {"records", records}});
+        nlohmann::json doc = {
+            {"subject", r.subject},
+            {"now", format_utc(r.now)},
+            {"dry_run", r.dry_run},
+            {"reason", reason.empty() ? nlohmann::json() : nlohmann::json(reason)},
+            {"erased", r.erased},
+            {"retained", r.retained},
+            {"subject_removed", r.subject_removed},
+            {"request_closed",
+             r.request_closed ? nlohmann::json(*r.request_closed) : nlohmann::json()},
+            {"categories", categories},
+            {"records", records}};
+        if (!audit_head.empty()) doc["audit_head"] = audit_head;
+        print_json(doc);
         return;
     }
-    fmt::print("erase {}{}\n", r.subject, r.dry_run ? " (dry run: nothing was changed)" : "");
+    const std::string subject = printable(r.subject);
+    fmt::print("erase {}{}\n", subject, r.dry_run ? " (dry run: nothing was changed)" : "");
     if (r.categories.empty()) fmt::print("  no records\n");
     for (const auto& c : r.categories) {
         std::string note_text = outcome_note(c);
@@ -100,10 +106,10 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
                records_text(r.retained));
     if (r.subject_removed) {
         fmt::print("subject {} {}; its keyed pseudonym is kept so that ingest refuses it\n",
-                   r.subject, r.dry_run ? "would be removed" : "removed");
+                   subject, r.dry_run ? "would be removed" : "removed");
     } else {
         fmt::print("subject {} stays in the store (records retained or a hold is active)\n",
-                   r.subject);
+                   subject);
     }
     if (r.request_closed) {
         fmt::print("request {} {}\n", *r.request_closed, r.dry_run ? "would be closed" : "closed");
@@ -119,6 +125,7 @@ void run_replay(Context& ctx, const EraseCliOptions& opts) {
     const ReplayResult r =
         replay_erasure_ledger(*store, policy, in, opts.replay, ctx.now(), opts.dry_run);
     if (!r.wal_truncated) warn_wal_kept(ctx);
+    const std::string head = opts.dry_run ? std::string() : audit_head_hash(*store);
     if (ctx.json()) {
         nlohmann::json applied = nlohmann::json::array();
         for (const auto& e : r.applied) {
@@ -132,21 +139,24 @@ void run_replay(Context& ctx, const EraseCliOptions& opts) {
                  {"subject_removed", e.subject_removed},
                  {"given_again", e.given_again}});
         }
-        print_json({{"dry_run", opts.dry_run},
-                    {"entries", r.entries},
-                    {"subjects_found", r.subjects_found},
-                    {"deleted", r.deleted},
-                    {"subjects_removed", r.subjects_removed},
-                    {"applied", applied}});
+        nlohmann::json doc = {{"dry_run", opts.dry_run},
+                              {"entries", r.entries},
+                              {"subjects_found", r.subjects_found},
+                              {"deleted", r.deleted},
+                              {"subjects_removed", r.subjects_removed},
+                              {"applied", applied}};
+        if (!head.empty()) doc["audit_head"] = head;
+        print_json(doc);
         return;
     }
     for (const auto& e : r.applied) {
         if (e.given_again) {
             fmt::print("{}:{}: {} {} ({}): consent given again since; nothing deleted\n",
-                       opts.replay, e.line, e.type, e.subject, e.purpose);
+                       printable(opts.replay), e.line, e.type, printable(e.subject), e.purpose);
             continue;
         }
-        fmt::print("{}:{}: {} {}{}: {} {}{}{}\n", opts.replay, e.line, e.type, e.subject,
+        fmt::print("{}:{}: {} {}{}: {} {}{}{}\n", printable(opts.replay), e.line, e.type,
+                   printable(e.subject),
                    e.purpose.empty() ? "" : " (" + e.purpose + ")", records_text(e.deleted),
                    opts.dry_run ? "would be deleted" : "deleted",
                    e.held ? fmt::format(", {} held", e.held) : "",
@@ -156,6 +166,7 @@ void run_replay(Context& ctx, const EraseCliOptions& opts) {
                "removed\n",
                opts.dry_run ? "dry run: " : "", r.entries, r.subjects_found,
                records_text(r.deleted), r.subjects_removed);
+    if (!opts.dry_run) note_audit_head(ctx, *store);
 }
 
 void run_erase(Context& ctx, const EraseCliOptions& opts) {
@@ -181,7 +192,8 @@ void run_erase(Context& ctx, const EraseCliOptions& opts) {
     if (opts.request != 0) options.request = opts.request;
     const ErasureResult r = erase_subject(*store, policy, subject, ctx.now(), options);
     if (!r.wal_truncated) warn_wal_kept(ctx);
-    print_erasure(ctx, r, opts.reason);
+    print_erasure(ctx, r, opts.reason, opts.dry_run ? std::string() : audit_head_hash(*store));
+    if (!opts.dry_run && !ctx.json()) note_audit_head(ctx, *store);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 
 #include "vern/engine.hpp"
 #include "vern/store.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -76,17 +77,17 @@ std::string anchor_text(const RuleStatus& st, Zone zone) {
     if (e.source == AnchorEvent::Source::global) what = "global " + what;
     if (e.source == AnchorEvent::Source::record) what += ", record event";
     if (!e.case_id.empty()) what += ", case " + e.case_id;
-    return fmt::format("anchor {} ({})", format_local(e.at, zone), what);
+    return fmt::format("anchor {} ({})", format_local(e.at, zone), printable(what));
 }
 
 void print_text(const std::vector<RecordEvaluation>& evs, Instant now, Zone zone) {
     fmt::print("at {}\n", format_local(now, zone));
     for (const RecordEvaluation& ev : evs) {
         const StoredRecord& r = ev.record;
-        fmt::print("\nrecord {} (subject {}{}, category {}, created {}){}\n", r.id,
-                   r.subject.empty() ? "-" : r.subject,
-                   r.case_id.empty() ? "" : fmt::format(", case {}", r.case_id), r.category,
-                   format_local(r.created, zone), r.unlinked ? ", unlinked" : "");
+        fmt::print("\nrecord {} (subject {}{}, category {}, created {}){}\n", printable(r.id),
+                   r.subject.empty() ? "-" : printable(r.subject),
+                   r.case_id.empty() ? "" : fmt::format(", case {}", printable(r.case_id)),
+                   r.category, format_local(r.created, zone), r.unlinked ? ", unlinked" : "");
         if (ev.rules.empty()) {
             fmt::print("  no rule covers category '{}'\n", r.category);
         }
@@ -97,7 +98,7 @@ void print_text(const std::vector<RecordEvaluation>& evs, Instant now, Zone zone
                        rule.round == Round::none ? "" : fmt::format(", {}", round_name(rule.round)),
                        anchor_text(st, zone), opt_local(st.due, zone),
                        rule_state_name(st.status),
-                       st.reason.empty() ? "" : fmt::format(" ({})", st.reason));
+                       st.reason.empty() ? "" : fmt::format(" ({})", printable(st.reason)));
         }
         if (ev.decided_by) {
             fmt::print("  decision: {} (rule {}, due {})\n", decision_name(ev.decision),

@@ -6,6 +6,7 @@
 
 #include "vern/audit.hpp"
 #include "vern/store.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -70,7 +71,7 @@ void run_place(Context& ctx, const HoldOptions& opts) {
         auto s = store->find_subject(opts.subject);
         if (!s) {
             throw Error(Code::problem, fmt::format("no subject '{}' in the store '{}'",
-                                                   opts.subject, store->path()));
+                                                   excerpt(opts.subject), store->path()));
         }
         h.subject = s->ref;
         h.subject_rowid = s->rowid;
@@ -79,10 +80,13 @@ void run_place(Context& ctx, const HoldOptions& opts) {
     store->append_audit(hold_audit(ctx, *store, "hold_place", h));
     tx.commit();
     if (ctx.json()) {
-        print_json({{"id", h.id}, {"placed", format_utc(h.placed)}});
+        print_json({{"id", h.id},
+                    {"placed", format_utc(h.placed)},
+                    {"audit_head", audit_head_hash(*store)}});
     } else {
         fmt::print("hold {} placed on {} {}\n", h.id, h.subject.empty() ? "category" : "subject",
-                   h.subject.empty() ? h.category : h.subject);
+                   printable(h.subject.empty() ? h.category : h.subject));
+        note_audit_head(ctx, *store);
     }
 }
 
@@ -101,9 +105,12 @@ void run_release(Context& ctx, const HoldOptions& opts) {
     store->append_audit(hold_audit(ctx, *store, "hold_release", found.value_or(Hold{})));
     tx.commit();
     if (ctx.json()) {
-        print_json({{"id", opts.id}, {"released", format_utc(now)}});
+        print_json({{"id", opts.id},
+                    {"released", format_utc(now)},
+                    {"audit_head", audit_head_hash(*store)}});
     } else {
         fmt::print("hold {} released\n", opts.id);
+        note_audit_head(ctx, *store);
     }
 }
 
@@ -136,9 +143,10 @@ void run_list(Context& ctx) {
     for (const Hold& h : holds) {
         fmt::print("{:>4}  {:<8}  {:<20}  placed {}  {}  {}\n", h.id,
                    h.subject.empty() ? "category" : "subject",
-                   h.subject.empty() ? h.category : h.subject, format_local(h.placed, zone),
+                   printable(h.subject.empty() ? h.category : h.subject),
+                   format_local(h.placed, zone),
                    h.active() ? "active" : "released " + format_local(*h.released, zone),
-                   h.reason);
+                   printable(h.reason));
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include "vern/ingest.hpp"
 #include "vern/store.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -50,10 +51,11 @@ void run_ingest(Context& ctx, const IngestCliOptions& opts) {
                     {"consents_added", s.consents_added},
                     {"consents_duplicate", s.consents_duplicate},
                     {"records_deleted_by_withdrawal", s.records_deleted_by_withdrawal},
-                    {"records_by_category", s.records_by_category}});
+                    {"records_by_category", s.records_by_category},
+                    {"audit_head", audit_head_hash(*store)}});
         return;
     }
-    fmt::print("ingested into '{}':\n", ctx.opts.store);
+    fmt::print("ingested into '{}':\n", printable(ctx.opts.store));
     fmt::print("  subjects: {} new\n", s.subjects_created);
     fmt::print("  records:  {} inserted, {} replaced\n", s.records_inserted, s.records_replaced);
     fmt::print("  events:   {} added, {} already stored\n", s.events_added, s.events_duplicate);
@@ -66,6 +68,7 @@ void run_ingest(Context& ctx, const IngestCliOptions& opts) {
     for (const auto& [category, n] : s.records_by_category) {
         detail(ctx, fmt::format("  {}: {}", category, plural(n, "record", "records")));
     }
+    note_audit_head(ctx, *store);
 }
 
 } // namespace

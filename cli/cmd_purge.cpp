@@ -73,12 +73,24 @@ void run_purge(Context& ctx, const PurgeCliOptions& opts) {
     if (po.progress) {
         end_progress_bar(ctx);
     }
+    std::string head;
     if (!opts.dry_run) {
         bool truncated = store->checkpoint();
         if (opts.vacuum) truncated = store->vacuum();
         if (!truncated) warn_wal_kept(ctx);
+        head = audit_head_hash(*store);
     }
-    print_purge_result(ctx, result, opts.list, po.within);
+    if (result.fallbacks > 0) {
+        note(ctx, fmt::format("vern: warning: {} field{} could not be anonymised by {} method "
+                              "and {} replaced by \"[redacted]\" instead (listed in the output; "
+                              "the {} went on)",
+                              result.fallbacks, result.fallbacks == 1 ? "" : "s",
+                              result.fallbacks == 1 ? "its" : "their",
+                              opts.dry_run ? "would be" : (result.fallbacks == 1 ? "was" : "were"),
+                              opts.dry_run ? "plan" : "purge"));
+    }
+    print_purge_result(ctx, result, opts.list, po.within, head);
+    if (!opts.dry_run && !ctx.json()) note_audit_head(ctx, *store);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #include "rights_options.hpp"
 
 #include "vern/requests.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -60,16 +61,20 @@ std::string status_text(const Request& r, Instant now, Zone zone) {
     return "";
 }
 
-void print_one(Context& ctx, const char* verb, const Request& r, Instant now) {
+void print_one(Context& ctx, const char* verb, const Request& r, Instant now, Store& store) {
     if (ctx.json()) {
-        print_json(request_json(r, now));
+        nlohmann::json doc = request_json(r, now);
+        doc["audit_head"] = audit_head_hash(store);
+        print_json(doc);
         return;
     }
     const Zone zone = ctx.zone();
     fmt::print(
         "request {} ({}, subject {}) {}: due {}{}\n", r.id, r.kind,
-        r.subject.empty() ? "(removed)" : r.subject, verb, format_local(r.effective_due(), zone),
+        r.subject.empty() ? "(removed)" : printable(r.subject), verb,
+        format_local(r.effective_due(), zone),
         r.extended_due ? fmt::format(" (extended from {})", format_local_date(r.due, zone)) : "");
+    note_audit_head(ctx, store);
 }
 
 void run_open(Context& ctx, const RequestCliOptions& opts) {
@@ -90,9 +95,10 @@ void run_open(Context& ctx, const RequestCliOptions& opts) {
     auto subject = store->find_subject(opts.subject);
     if (!subject) {
         throw Error(Code::problem, fmt::format("no subject with ref '{}' in the store '{}'",
-                                               opts.subject, store->path()));
+                                               excerpt(opts.subject), store->path()));
     }
-    print_one(ctx, "opened", open_request(*store, policy, *subject, opts.kind, received, now), now);
+    print_one(ctx, "opened", open_request(*store, policy, *subject, opts.kind, received, now), now,
+              *store);
 }
 
 void run_extend(Context& ctx, const RequestCliOptions& opts) {
@@ -106,7 +112,8 @@ void run_extend(Context& ctx, const RequestCliOptions& opts) {
     }
     auto store = open_rights_store(ctx, opts.lock_timeout);
     const Instant now = ctx.now();
-    print_one(ctx, "extended", extend_request(*store, policy, opts.id, opts.reason, by, now), now);
+    print_one(ctx, "extended", extend_request(*store, policy, opts.id, opts.reason, by, now), now,
+              *store);
 }
 
 void run_close(Context& ctx, const RequestCliOptions& opts) {
@@ -116,9 +123,12 @@ void run_close(Context& ctx, const RequestCliOptions& opts) {
     const Instant now = ctx.now();
     const Request r = close_request(*store, policy, opts.id, now);
     if (ctx.json()) {
-        print_json(request_json(r, now));
+        nlohmann::json doc = request_json(r, now);
+        doc["audit_head"] = audit_head_hash(*store);
+        print_json(doc);
     } else {
         fmt::print("request {} ({}) closed: {}\n", r.id, r.kind, status_text(r, now, ctx.zone()));
+        note_audit_head(ctx, *store);
     }
 }
 
@@ -140,7 +150,8 @@ void run_list(Context& ctx, const RequestCliOptions& opts) {
     const Zone zone = ctx.zone();
     for (const auto& r : requests) {
         fmt::print("{:>4}  {:<13}  {:<16}  received {}  due {}  {}\n", r.id, r.kind,
-                   r.subject.empty() ? "(removed)" : r.subject, format_local_date(r.received, zone),
+                   r.subject.empty() ? "(removed)" : printable(r.subject),
+                   format_local_date(r.received, zone),
                    format_local_date(r.effective_due(), zone), status_text(r, now, zone));
     }
 }

@@ -6,6 +6,7 @@
 
 #include "vern/status.hpp"
 #include "vern/store.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -87,11 +88,14 @@ json status_json(const StoreStatus& s) {
              {{"path", s.store_path},
               {"file_bytes", s.file_bytes},
               {"wal_bytes", s.wal_bytes},
-              {"schema_version", s.schema_version}}},
+              {"schema_version", s.schema_version},
+              {"checkpoint_pending",
+               s.checkpoint_pending ? json(format_utc(*s.checkpoint_pending)) : json()}}},
             {"subjects", s.subjects},
             {"records", s.records},
             {"records_by_category", s.records_by_category},
             {"audit_entries", s.audit_entries},
+            {"audit_head", s.audit_head},
             {"open_requests", requests},
             {"active_holds", holds},
             {"last_purge", purge},
@@ -121,8 +125,14 @@ void print_outlook(const std::optional<RetentionOutlook>& o, Zone zone) {
 }
 
 void print_text(const StoreStatus& s, Zone zone) {
-    fmt::print("store       {} ({}, WAL {}), schema {}\n", s.store_path, human_size(s.file_bytes),
-               human_size(s.wal_bytes), s.schema_version);
+    fmt::print("store       {} ({}, WAL {}), schema {}\n", printable(s.store_path),
+               human_size(s.file_bytes), human_size(s.wal_bytes), s.schema_version);
+    if (s.checkpoint_pending) {
+        fmt::print("            WAITING: deleted content has been on disk since {}, because a "
+                   "reader kept the store open when it was deleted; the next vern run that "
+                   "changes the store (e.g. the nightly purge) writes it out\n",
+                   format_local(*s.checkpoint_pending, zone));
+    }
     fmt::print("now         {}\n", format_local(s.now, zone));
     fmt::print("subjects    {}\nrecords     {}\n", s.subjects, s.records);
     for (const auto& [category, n] : s.records_by_category) {
@@ -150,6 +160,7 @@ void print_text(const StoreStatus& s, Zone zone) {
         fmt::print("last purge  none that changed anything\n");
     }
     fmt::print("audit log   {} entries\n", s.audit_entries);
+    fmt::print("audit head  {}\n", s.audit_head);
 }
 
 void run_status(Context& ctx) {

@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include "vern/text.hpp"
+
 #include <fmt/core.h>
 
 #include <cstdio>
@@ -61,10 +63,19 @@ void note(const Context& ctx, const std::string& message) {
 }
 
 void warn_wal_kept(const Context& ctx) {
-    note(ctx, fmt::format("vern: warning: another process is reading the store, so '{}-wal' "
-                          "could not be truncated; the deleted content stays in it until the "
-                          "next checkpoint (the next vern run that changes the store, or when "
-                          "the last reader closes)", ctx.opts.store));
+    note(ctx, fmt::format("vern: warning: another process is reading the store '{}', so the "
+                          "change could not be checkpointed: it is committed, but the deleted "
+                          "content stays on disk, in the store file and its -wal file, until "
+                          "the next vern run that changes the store checkpoints it after that "
+                          "reader is done ('vern status' shows whether this is still waiting)",
+                          printable(ctx.opts.store)));
+}
+
+std::string audit_head_hash(Store& store) { return store.audit_head().second; }
+
+void note_audit_head(const Context& ctx, Store& store) {
+    const auto [seq, hash] = store.audit_head();
+    note(ctx, fmt::format("vern: audit head {} (entry {})", hash, seq));
 }
 
 void detail(const Context& ctx, const std::string& message) {

@@ -3,6 +3,7 @@
 
 #include "vern/clock.hpp"
 #include "vern/policy.hpp"
+#include "vern/store.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -59,5 +60,12 @@ void note(const Context& ctx, const std::string& message);  // hidden by -q
 void detail(const Context& ctx, const std::string& message); // shown with -v only
 // The warning for a change committed while a reader kept the WAL alive (Store::checkpoint).
 void warn_wal_kept(const Context& ctx);
+
+// The audit log's head (the last entry's hash) after a writing run, for keeping outside the
+// store and checking later with `audit verify --expect-head`. JSON output carries it as
+// "audit_head"; text output names it on stderr ("vern: audit head HASH (entry N)"), so that
+// standard output stays as it was.
+std::string audit_head_hash(Store& store);
+void note_audit_head(const Context& ctx, Store& store);
 
 } // namespace vern::cli

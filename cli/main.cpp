@@ -4,6 +4,7 @@
 #include "commands.hpp"
 
 #include "vern/error.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 
@@ -71,13 +72,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "vern: usage error: {}\nRun 'vern --help' for usage.\n", e.what());
+        fmt::print(stderr, "vern: usage error: {}\nRun 'vern --help' for usage.\n",
+                   vern::printable_lines(e.what()));
         return vern::exit_status(vern::Code::usage);
     } catch (const vern::Error& e) {
-        fmt::print(stderr, "vern: error: {}\n", e.what());
+        // Messages quote refs, ids and input: never let them drive the terminal.
+        fmt::print(stderr, "vern: error: {}\n", vern::printable_lines(e.what()));
         return vern::exit_status(e.code());
     } catch (const std::exception& e) {
-        fmt::print(stderr, "vern: error: {}\n", e.what());
+        fmt::print(stderr, "vern: error: {}\n", vern::printable_lines(e.what()));
         return vern::exit_status(vern::Code::io);
     }
     return ctx.exit_code;

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,17 +22,36 @@ namespace {
 
 } // namespace
 
-StagedFile::StagedFile(std::string path, const std::string& content)
-    : m_path(std::move(path)), m_tmp(m_path + ".tmp") {
-    const int fd = ::open(m_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) fail("create", m_tmp, errno);
+StagedFile::StagedFile(std::string path, const std::string& content) : m_path(std::move(path)) {
+    // The target must be a file name: a directory there would only fail at the rename, after
+    // the caller has already recorded the delivery.
+    struct stat st {};
+    if (::stat(m_path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        throw Error(Code::io, fmt::format("cannot write '{}': it is a directory; give the name of "
+                                          "a file to write",
+                                          m_path));
+    }
+    // A new file with a random name beside the target, created exclusively (mkstemp: O_CREAT |
+    // O_EXCL, mode 0600): a file or a symbolic link planted at a predictable name such as
+    // PATH.tmp is never followed, written through or re-moded.
+    const auto slash = m_path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : m_path.substr(0, slash + 1);
+    const std::string base = slash == std::string::npos ? m_path : m_path.substr(slash + 1);
+    std::string pattern =
+        (slash == std::string::npos ? std::string() : dir) + "." + base + ".vern-XXXXXX";
+    const int fd = ::mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd < 0) {
+        fail("create a temporary file in",
+             slash == std::string::npos ? "." : (slash == 0 ? "/" : m_path.substr(0, slash)),
+             errno);
+    }
+    m_tmp = pattern;
     auto give_up = [&](const char* what) {
         const int err = errno;
         ::close(fd);
         ::unlink(m_tmp.c_str());
         fail(what, m_tmp, err);
     };
-    // O_CREAT's mode only applies to a new file; an existing PATH.tmp keeps its own.
     if (::fchmod(fd, 0600) != 0) give_up("set mode 0600 on");
     std::size_t done = 0;
     while (done < content.size()) {
@@ -57,6 +77,10 @@ StagedFile::~StagedFile() {
 void StagedFile::publish() {
     if (std::rename(m_tmp.c_str(), m_path.c_str()) != 0) fail("write", m_path, errno);
     m_published = true;
+}
+
+void StagedFile::withdraw() noexcept {
+    if (m_published) ::unlink(m_path.c_str());
 }
 
 void write_private_file(const std::string& path, const std::string& content) {

@@ -9,8 +9,9 @@ namespace vern::cli {
 
 class StagedFile {
   public:
-    // Writes `content` to PATH.tmp (mode 0600, fsynced). Throws Error(io) / Error(permission)
-    // naming the file.
+    // Writes `content` to a new temporary file beside PATH (created exclusively with a random
+    // name, mode 0600, fsynced; never through an existing file or link). Throws Error(io) when
+    // PATH is a directory, Error(io) / Error(permission) naming the file otherwise.
     StagedFile(std::string path, const std::string& content);
     StagedFile(const StagedFile&) = delete;
     StagedFile& operator=(const StagedFile&) = delete;
@@ -19,6 +20,8 @@ class StagedFile {
 
     // Renames the temporary file to PATH. Throws Error(io) / Error(permission).
     void publish();
+    // Removes PATH again after publish() (the delivery it was for could not be recorded).
+    void withdraw() noexcept;
 
   private:
     std::string m_path;

@@ -2,6 +2,8 @@
 
 #include "purge_report.hpp"
 
+#include "vern/text.hpp"
+
 #include <fmt/core.h>
 
 #include <unistd.h>
@@ -32,6 +34,18 @@ nlohmann::json by_rule_json(const std::vector<RuleCount>& counts) {
     return out;
 }
 
+nlohmann::json fallbacks_json(const std::vector<AnonymizeFallback>& list) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const AnonymizeFallback& f : list) {
+        out.push_back({{"id", f.record},
+                       {"category", f.category},
+                       {"rule", f.rule},
+                       {"field", f.field},
+                       {"reason", f.reason}});
+    }
+    return out;
+}
+
 void print_table(const std::vector<RuleCount>& counts) {
     std::size_t rule_w = 4;
     std::size_t cat_w = 8;
@@ -50,9 +64,10 @@ void print_table(const std::vector<RuleCount>& counts) {
 void print_records(const std::vector<PurgedRecord>& records, Zone zone, bool held = false) {
     for (const PurgedRecord& r : records) {
         fmt::print("  {:<9}  {}  (subject {}{}, category {}, rule {}{}, due {})\n",
-                   held ? "held" : action_name(r.action), r.id,
-                   r.subject.empty() ? "-" : r.subject,
-                   r.case_id.empty() ? "" : fmt::format(", case {}", r.case_id), r.category, r.rule,
+                   held ? "held" : action_name(r.action), printable(r.id),
+                   r.subject.empty() ? "-" : printable(r.subject),
+                   r.case_id.empty() ? "" : fmt::format(", case {}", printable(r.case_id)),
+                   r.category, r.rule,
                    held ? fmt::format(" would {}", action_name(r.action)) : "",
                    format_local(r.due, zone));
     }
@@ -71,6 +86,21 @@ void print_text(Context& ctx, const PurgeResult& r, bool list,
     fmt::print("{}: {} deleted, {} anonymized, {} held, {} subjects removed\n",
                r.dry_run ? "would do" : "done", r.deleted, r.anonymized, r.held,
                r.subjects_removed);
+    if (r.fallbacks > 0) {
+        fmt::print("{} field{} {} not be anonymised by {} method and {} replaced by "
+                   "\"[redacted]\":\n",
+                   r.fallbacks, r.fallbacks == 1 ? "" : "s", r.dry_run ? "would" : "could",
+                   r.fallbacks == 1 ? "its" : "their",
+                   r.dry_run ? "would be" : (r.fallbacks == 1 ? "was" : "were"));
+        for (const AnonymizeFallback& f : r.fallback_fields) {
+            fmt::print("  record {}  (category {}, rule {}, field {}): {}\n", printable(f.record),
+                       f.category, f.rule, printable(f.field), f.reason);
+        }
+        if (r.fallbacks > static_cast<std::int64_t>(r.fallback_fields.size())) {
+            fmt::print("  ... and {} more\n",
+                       r.fallbacks - static_cast<std::int64_t>(r.fallback_fields.size()));
+        }
+    }
     if (list && !r.records.empty()) {
         fmt::print("records:\n");
         print_records(r.records, zone);
@@ -100,7 +130,7 @@ void print_text(Context& ctx, const PurgeResult& r, bool list,
 } // namespace
 
 void print_purge_result(Context& ctx, const PurgeResult& r, bool list,
-                        const std::optional<Duration>& within) {
+                        const std::optional<Duration>& within, const std::string& audit_head) {
     if (!ctx.json()) {
         print_text(ctx, r, list, within);
         return;
@@ -112,7 +142,12 @@ void print_purge_result(Context& ctx, const PurgeResult& r, bool list,
                           {"anonymized", r.anonymized},
                           {"held", r.held},
                           {"subjects_removed", r.subjects_removed},
-                          {"by_rule", by_rule_json(r.by_rule)}};
+                          {"by_rule", by_rule_json(r.by_rule)},
+                          {"fallbacks", r.fallbacks},
+                          {"fallback_fields", fallbacks_json(r.fallback_fields)}};
+    if (!audit_head.empty()) {
+        doc["audit_head"] = audit_head;
+    }
     if (list) {
         nlohmann::json records = nlohmann::json::array();
         for (const auto& rec : r.records) {

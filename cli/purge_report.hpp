@@ -8,10 +8,12 @@
 
 namespace vern::cli {
 
-// Prints the result as text (tables in the policy time zone) or as the JSON document of SPEC 5.
+// Prints the result as text (tables in the policy time zone) or as the JSON document of SPEC 5,
+// with "audit_head" when `audit_head` is given (a run that wrote).
 // NOTE: the JSON keys are a format users rely on.
 void print_purge_result(Context& ctx, const PurgeResult& result, bool list,
-                        const std::optional<Duration>& within);
+                        const std::optional<Duration>& within,
+                        const std::string& audit_head = {});
 
 // A progress callback drawing a bar on stderr, or an empty function when stderr is not a
 // terminal, or -q / --no-progress was given.

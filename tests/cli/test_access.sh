@@ -177,7 +177,7 @@ id=$(json_get 'd["id"]')
 audits=$(sql "$TMP/s.db" "SELECT count(*) FROM audit")
 vern access --subject K-1 --request "$id" --output "$TMP/no-such-dir/report.txt"
 expect_rc 74
-expect_err_contains "cannot create '$TMP/no-such-dir/report.txt.tmp'"
+expect_err_contains "cannot create a temporary file in '$TMP/no-such-dir': No such file or directory; the access report was not written, nothing was audited and the request stays open"
 [ "$(sql "$TMP/s.db" "SELECT count(*) FROM audit")" = "$audits" ] || fail "a failed report was audited"
 vern request list --json
 expect_json "[r['status'] for r in d['requests'] if r['id'] == $id]" "['open']"

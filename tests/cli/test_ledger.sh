@@ -80,6 +80,6 @@ vern audit export-erasures
 expect_rc 2
 vern audit export-erasures --output no/such/dir/ledger.jsonl
 expect_rc 74
-expect_err_contains "cannot create 'no/such/dir/ledger.jsonl.tmp'"
+expect_err_contains "cannot create a temporary file in 'no/such/dir'"
 
 finish

@@ -175,6 +175,17 @@ struct PurgeOptions {
     std::function<void(const PurgedRecord&)> on_upcoming;
 };
 
+// A field whose anonymisation method could not be applied (a value of the wrong kind, text that
+// is not valid UTF-8, stored fields that cannot be read): the field was replaced by "[redacted]"
+// instead, never kept in clear, and the purge went on (man vern(1), purge).
+struct AnonymizeFallback {
+    std::string record;   // record id
+    std::string category;
+    std::string rule;
+    std::string field;
+    std::string reason;   // for people, never the value: "truncate_ip: the value is not ..."
+};
+
 struct PurgeResult {
     Instant now{};
     bool dry_run = false;
@@ -192,6 +203,12 @@ struct PurgeResult {
     std::int64_t upcoming_deleted = 0;
     std::int64_t upcoming_anonymized = 0;
     std::vector<RuleCount> upcoming_by_rule;
+    // Fields redacted because their method could not be applied (AnonymizeFallback): how many,
+    // and the first k_listed_fallbacks of them. Audited per rule and category as
+    // "anonymize_fallback" (counts only).
+    std::int64_t fallbacks = 0;
+    std::vector<AnonymizeFallback> fallback_fields;
+    static constexpr std::size_t k_listed_fallbacks = 100;
 };
 
 // Applies the policy at options.now: streams the store in batches; each batch's deletions,

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -126,8 +127,11 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
 
 // Audits the disclosure (one "access" entry per category, with its record count; one entry with
 // an empty category when the subject has no records) and closes report.request, in one write
-// transaction. Call it before handing the report out.
-void record_access(Store& store, const Policy& policy, const AccessReport& report, Instant now);
+// transaction. Call it before handing the report out. `deliver`, if given, runs inside that
+// transaction just before it commits (e.g. moving the written report into place): when it
+// throws, nothing is audited and the request stays open.
+void record_access(Store& store, const Policy& policy, const AccessReport& report, Instant now,
+                   const std::function<void()>& deliver = {});
 
 // The three renderings. Text: headed sections for a terminal or a letter. JSON: the art. 20
 // export, schema "vern-access-1" (man vern(1), ACCESS REPORT JSON). HTML: one self-contained page.

@@ -87,6 +87,10 @@ struct StoreStatus {
     std::int64_t records = 0;
     std::map<std::string, std::int64_t> records_by_category;
     std::int64_t audit_entries = 0;
+    std::string audit_head; // the last entry's hash (Store::audit_head), to keep elsewhere
+    // A writing run could not checkpoint (a reader held the store): since when deleted content
+    // has been waiting to be written out of the store's files (Store::checkpoint_pending).
+    std::optional<Instant> checkpoint_pending;
     std::vector<StatusRequest> open_requests; // by effective due time
     std::vector<StatusHold> active_holds;     // by id
     std::optional<LastPurge> last_purge;

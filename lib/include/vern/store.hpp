@@ -40,6 +40,9 @@ namespace vern {
 
 using RowId = std::int64_t;
 
+// What replaces a free-text reason that went with the subject's data (forget_subject_reasons).
+inline constexpr std::string_view k_reason_removed = "[removed with the subject's data]";
+
 // The schema version this build writes. NOTE: persisted in the store's `meta` table; bump it by
 // exactly one with every migration (lib/src/store/sqlite_schema.cpp).
 inline constexpr int k_schema_version = 3;
@@ -327,6 +330,15 @@ class Store {
     virtual void update_request(const Request& request) = 0;
     virtual std::vector<Request> list_requests() = 0; // every request, by id
 
+    // Free-text reasons (`request extend --reason`, `hold place --reason`) may name the person,
+    // so they go with the person's data: this replaces the extension reasons of the subject's
+    // requests and the reasons of its subject holds by k_reason_removed (dates, kinds and the
+    // holds themselves stay). Called by an erasure. The store also does it by itself for the
+    // requests of every subject it removes (delete_subject, delete_orphan_subjects,
+    // remove_emptied_subjects); a subject's holds are removed with it. REQUIRES a write
+    // transaction.
+    virtual void forget_subject_reasons(RowId subject_rowid) = 0;
+
     // -- erased subjects --
     // The keyed pseudonym of a subject ref: hex HMAC-SHA-256 with the store's secret key.
     // NOTE: persisted (erased table, audit log); never change how it is computed.
@@ -352,13 +364,22 @@ class Store {
     virtual void read_audit(std::int64_t after_seq,
                             const std::function<bool(const StoredAuditEntry&)>& on_entry) = 0;
 
+    // The last entry's seq and hash: the head to keep outside the store and give later to
+    // `audit verify --expect-head` (seq 0 and k_audit_genesis for an empty log).
+    virtual std::pair<std::int64_t, std::string> audit_head() = 0;
+
     // -- maintenance --
     // Checkpoints the WAL and truncates it to zero bytes (after big deletions), so deleted
     // content does not linger in the WAL file. Returns false, changing nothing, when another
     // connection reads the store and keeps the WAL alive: the change itself is committed, and
     // the WAL is folded in by the next checkpoint (a later run, or the last connection closing).
     // REQUIRES no open transaction.
+    // When it returns false, the store remembers it (meta key `checkpoint_pending`, the time of
+    // the first failed checkpoint) until a later checkpoint succeeds, so that `vern status` can
+    // say that deleted content is still waiting to be written out of the store's files.
     virtual bool checkpoint() = 0;
+    // Since when a checkpoint has been waiting (see checkpoint()); nullopt when none is.
+    virtual std::optional<Instant> checkpoint_pending() = 0;
     // Rebuilds the file so it shrinks (VACUUM), then checkpoints (the return value of
     // checkpoint()). REQUIRES no open transaction.
     virtual bool vacuum() = 0;

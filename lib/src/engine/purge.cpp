@@ -33,6 +33,8 @@ struct BatchPlan {
     std::map<CountKey, std::int64_t> upcoming_counts;
     std::int64_t upcoming_deleted = 0;
     std::int64_t upcoming_anonymized = 0;
+    std::vector<AnonymizeFallback> fallbacks;
+    std::map<CountKey, std::int64_t> fallback_counts;
 };
 
 class PurgeRun {
@@ -192,14 +194,51 @@ class PurgeRun {
         return plan;
     }
 
+    // The record's fields as stored; when they cannot be read (text that is not JSON or not
+    // UTF-8, written by another program), an empty object: the rules' fields are then redacted
+    // (redact_unreadable), since nothing of the unreadable text can be kept selectively.
+    static std::optional<nlohmann::json> readable_fields(const StoredRecord& r) {
+        try {
+            nlohmann::json fields = r.fields();
+            if (fields.is_object()) {
+                return fields;
+            }
+        } catch (const std::exception&) {
+        }
+        return std::nullopt;
+    }
+
+    void fallback(BatchPlan& plan, const StoredRecord& r, const Rule& rule, std::string field,
+                  std::string reason) const {
+        ++plan.fallback_counts[{index_of(&rule), r.category}];
+        plan.fallbacks.push_back(
+            AnonymizeFallback{r.id, r.category, rule.id, std::move(field), std::move(reason)});
+    }
+
     void plan_anonymize(const RecordEvaluation& ev, BatchPlan& plan) const {
         const StoredRecord& r = ev.record;
-        nlohmann::json fields = r.fields();
+        std::optional<nlohmann::json> readable = readable_fields(r);
+        nlohmann::json fields = readable ? std::move(*readable) : nlohmann::json::object();
         RecordUpdate u;
         u.rowid = r.rowid;
         u.applied_rules = r.applied_rules;
         for (const Rule* rule : ev.anonymize_rules) {
-            anonymize_fields(fields, *rule);
+            if (!readable) {
+                for (const auto& [name, method] : rule->fields) {
+                    if (method.kind != AnonMethod::Kind::remove) {
+                        fields[name] = "[redacted]";
+                    }
+                    fallback(plan, r, *rule, name,
+                             "the record's stored fields are not valid JSON text (UTF-8); the "
+                             "field is redacted and the unreadable rest dropped");
+                }
+            } else {
+                std::vector<FieldFallback> failed;
+                anonymize_fields(fields, *rule, failed);
+                for (auto& [name, reason] : failed) {
+                    fallback(plan, r, *rule, std::move(name), std::move(reason));
+                }
+            }
             u.applied_rules.push_back(rule->id);
             u.unlink = u.unlink || rule->unlink;
             ++plan.counts[{index_of(rule), r.category}];
@@ -213,7 +252,18 @@ class PurgeRun {
         u.applied_rules.erase(std::unique(u.applied_rules.begin(), u.applied_rules.end()),
                               u.applied_rules.end());
         u.unlink = u.unlink && !r.unlinked;
-        u.fields_json = fields.dump();
+        // Every value is valid UTF-8 by now (anonymize_fields checks what it makes); should the
+        // text still not serialise, the record's fields are all redacted rather than the run fail.
+        try {
+            u.fields_json = fields.dump();
+        } catch (const nlohmann::json::exception&) {
+            for (auto& [name, value] : fields.items()) {
+                value = "[redacted]";
+                fallback(plan, r, *ev.anonymize_rules.front(), name,
+                         "the anonymised text could not be stored; redacted");
+            }
+            u.fields_json = fields.dump();
+        }
         if (u.unlink && r.subject_rowid != 0) {
             plan.candidates.push_back(r.subject_rowid);
         }
@@ -275,6 +325,10 @@ class PurgeRun {
         if (removed > 0) {
             m_store.append_audit(audit_entry("remove_subject", "", "", removed));
         }
+        for (const auto& [key, count] : plan.fallback_counts) {
+            const Rule& rule = m_policy.rules[key.first];
+            m_store.append_audit(audit_entry("anonymize_fallback", rule.id, key.second, count));
+        }
         return removed;
     }
 
@@ -305,6 +359,12 @@ class PurgeRun {
         for (const auto& [key, count] : plan.upcoming_counts) {
             m_upcoming_counts[key] += count;
         }
+        for (const AnonymizeFallback& f : plan.fallbacks) {
+            if (m_result.fallback_fields.size() < PurgeResult::k_listed_fallbacks) {
+                m_result.fallback_fields.push_back(f);
+            }
+        }
+        m_result.fallbacks += static_cast<std::int64_t>(plan.fallbacks.size());
         m_progress.deleted = m_result.deleted;
         m_progress.anonymized = m_result.anonymized;
     }

@@ -2,6 +2,7 @@
 
 #include "vern/ingest.hpp"
 #include "vern/rights.hpp"
+#include "vern/text.hpp"
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -21,7 +22,7 @@ std::string checked_keys(const json& line, std::initializer_list<const char*> al
                          const char* type) {
     for (const auto& [key, value] : line.items()) {
         if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
-            return fmt::format("unknown key \"{}\" in a {} line", key, type);
+            return fmt::format("unknown key {} in a {} line", quoted_excerpt(key), type);
         }
     }
     return {};
@@ -98,12 +99,18 @@ std::string Ingester::add(const nlohmann::json& line, std::string_view where) {
     if (!line.is_object()) return fmt::format("expected a JSON object, got {}", line.type_name());
     auto type = line.find("type");
     if (type == line.end()) return "missing \"type\" (expected subject, record, event or consent)";
-    const std::string t = type->is_string() ? type->get<std::string>() : type->dump();
-    if (t == "record") return add_record(line);
-    if (t == "event") return add_event(line, where);
-    if (t == "subject") return add_subject(line);
-    if (t == "consent") return add_consent(line);
-    return fmt::format("unknown type \"{}\" (expected subject, record, event or consent)", t);
+    if (type->is_string()) {
+        const std::string& t = type->get_ref<const std::string&>();
+        if (t == "record") return add_record(line);
+        if (t == "event") return add_event(line, where);
+        if (t == "subject") return add_subject(line);
+        if (t == "consent") return add_consent(line);
+        return fmt::format("unknown type {} (expected subject, record, event or consent)",
+                           quoted_excerpt(t));
+    }
+    // Never the whole value: only a short prefix of it, escaped.
+    return fmt::format("\"type\" must be a string (subject, record, event or consent), not {} "
+                       "{}", type->type_name(), excerpt(type->dump(), 40));
 }
 
 Ingester::SubjectState Ingester::subject(const std::string& ref, bool create, std::string& error) {
@@ -149,8 +156,8 @@ std::string Ingester::add_record(const nlohmann::json& line) {
     if (category == nullptr) {
         std::vector<std::string> ids;
         for (const Category& c : m_policy.categories) ids.push_back(c.id);
-        return fmt::format("unknown category \"{}\" (the policy declares: {})", *category_id,
-                           list_or_none(ids));
+        return fmt::format("unknown category {} (the policy declares: {})",
+                           quoted_excerpt(*category_id), list_or_none(ids));
     }
     auto created = required_time(line, "created", m_policy.info.zone, error);
     if (!created) return error;

@@ -150,7 +150,8 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
     return report;
 }
 
-void record_access(Store& store, const Policy& policy, const AccessReport& report, Instant now) {
+void record_access(Store& store, const Policy& policy, const AccessReport& report, Instant now,
+                   const std::function<void()>& deliver) {
     WriteTransaction tx(store);
     std::optional<Request> request;
     if (report.request) {
@@ -165,6 +166,7 @@ void record_access(Store& store, const Policy& policy, const AccessReport& repor
                                                c.id, static_cast<std::int64_t>(c.records.size())));
     }
     if (request) close_request_in_transaction(store, policy, *request, now, "access");
+    if (deliver) deliver();
     tx.commit();
 }
 

@@ -1,7 +1,9 @@
 // The access report as plain text: headed sections, for a terminal or for pasting into a letter.
-// Control characters in stored values are shown escaped, so a field cannot drive the terminal.
+// Control characters in stored values are shown escaped (printable(), vern/text.hpp), so a field
+// cannot drive the terminal.
 
 #include "vern/rights.hpp"
+#include "vern/text.hpp"
 
 #include "report_texts.hpp"
 
@@ -10,22 +12,6 @@
 
 namespace vern {
 namespace {
-
-std::string printable(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        auto u = static_cast<unsigned char>(c);
-        if (c == '\n')
-            out += "\\n";
-        else if (c == '\t')
-            out += "\\t";
-        else if (u < 0x20 || u == 0x7f)
-            out += fmt::format("\\x{:02x}", u);
-        else
-            out += c;
-    }
-    return out;
-}
 
 std::string value_text(const nlohmann::json& v) {
     return printable(v.is_string() ? v.get<std::string>() : v.dump());

@@ -136,6 +136,9 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
             rights::audit_entry(policy, now, options.command, "erase", result.pseudonym));
     }
     if (request) close_request_in_transaction(store, policy, *request, now, options.command);
+    // Free-text reasons of the subject's requests and holds may name the person: they go with
+    // the erasure (the requests' dates and the holds themselves stay).
+    store.forget_subject_reasons(subject.rowid);
     if (!result.subject_removed) {
         std::vector<std::string> erased_ids;
         for (const auto& item : result.records) {

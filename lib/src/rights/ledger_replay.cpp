@@ -175,6 +175,8 @@ class Replayer {
             left, &deleted_ids);
         for (const auto& [category, count] : deleted)
             audit("erase", l.subject, category, count);
+        // As the original erasure did: the subject's free-text reasons go (a backup has them).
+        if (!m_dry_run) m_store.forget_subject_reasons(s.rowid);
         if (!l.complete || left != 0 || rights::subject_hold_active(m_store, s.rowid)) {
             // The subject stays, as after the original erasure.
             if (!m_dry_run) rights::remember_erased_records(m_store, s, deleted_ids, m_now);

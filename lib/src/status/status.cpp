@@ -105,6 +105,8 @@ StoreStatus store_status(Store& store, const Policy* policy, Instant now) {
         track_purge(status.last_purge, s.entry);
         return true;
     });
+    status.audit_head = store.audit_head().second;
+    status.checkpoint_pending = store.checkpoint_pending();
     status.open_requests = open_requests(store, now);
     status.active_holds = active_holds(store);
     if (policy) {

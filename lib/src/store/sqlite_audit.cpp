@@ -68,4 +68,16 @@ void SqliteStore::read_audit(std::int64_t after_seq,
     }
 }
 
+std::pair<std::int64_t, std::string> SqliteStore::audit_head() {
+    try {
+        auto last = stmt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+        if (last->executeStep()) {
+            return {last->getColumn(0).getInt64(), last->getColumn(1).getString()};
+        }
+        return {0, std::string(k_audit_genesis)};
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
 } // namespace vern::store

@@ -164,4 +164,29 @@ std::vector<Request> SqliteStore::list_requests() {
     return out;
 }
 
+void SqliteStore::forget_subject_reasons(RowId subject_rowid) {
+    require_write("forget_subject_reasons");
+    try {
+        auto q = stmt("UPDATE requests SET extension_reason = ?1 WHERE sid = ?2 "
+                      "AND extension_reason <> '' AND extension_reason <> ?1");
+        bind_text(*q, 1, k_reason_removed);
+        q->bind(2, subject_rowid);
+        q->exec();
+        auto h = stmt("UPDATE holds SET reason = ?1 WHERE sid = ?2 AND reason <> ?1");
+        bind_text(*h, 1, k_reason_removed);
+        h->bind(2, subject_rowid);
+        h->exec();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+void SqliteStore::forget_orphaned_request_reasons() {
+    // A request loses its subject only when the subject is removed (ON DELETE SET NULL).
+    auto q = stmt("UPDATE requests SET extension_reason = ?1 WHERE sid IS NULL "
+                  "AND extension_reason <> '' AND extension_reason <> ?1");
+    bind_text(*q, 1, k_reason_removed);
+    q->exec();
+}
+
 } // namespace vern::store

@@ -7,13 +7,39 @@
 
 #include <fmt/core.h>
 
+#include <unistd.h>
+
 namespace vern::store {
+
+namespace {
+
+// The directory holding the store file ("." for a bare name).
+std::string directory_of(const std::string& path) {
+    const auto slash = path.rfind('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+} // namespace
 
 [[noreturn]] void throw_sqlite_error(const std::string& path, const std::exception& e) {
     if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) {
         int code = se->getErrorCode();
         if (code == SQLITE_PERM || code == SQLITE_READONLY || code == SQLITE_CANTOPEN ||
             code == SQLITE_AUTH) {
+            // SQLite keeps a -wal and a -shm file beside the store (write-ahead logging) and
+            // must create them, even to read, when they are not there: a directory this user
+            // cannot write is the usual cause of "attempt to write a readonly database".
+            const std::string dir = directory_of(path);
+            if (path != ":memory:" && ::access(dir.c_str(), W_OK | X_OK) != 0) {
+                throw Error(Code::permission,
+                            fmt::format("store '{}': the directory '{}' is not writable by this "
+                                        "user, and SQLite must create '{}-wal' and '{}-shm' "
+                                        "there, even to read the store; make the directory "
+                                        "writable for this user (chmod u+w '{}' as its owner) or "
+                                        "run vern as the user that owns the store ({})",
+                                        path, dir, path, path, dir, e.what()));
+            }
             throw Error(Code::permission, fmt::format("store '{}': {}", path, e.what()));
         }
         if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
@@ -171,16 +197,65 @@ bool SqliteStore::is_erased(std::string_view pseudonym) {
     }
 }
 
+std::optional<Instant> SqliteStore::checkpoint_pending() {
+    try {
+        auto s = stmt("SELECT value FROM meta WHERE key = 'checkpoint_pending'");
+        if (!s->executeStep()) return std::nullopt;
+        return from_db(std::stoll(s->getColumn(0).getString()));
+    } catch (const std::invalid_argument&) {
+        return from_db(0);
+    } catch (const std::out_of_range&) {
+        return from_db(0);
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
+void SqliteStore::set_checkpoint_pending(std::optional<Instant> since) {
+    // Best effort: the change the checkpoint follows is committed, and a failure to note the
+    // flag must not turn that into an error. The flag is only ever information for `status`.
+    try {
+        begin_write();
+    } catch (const std::exception&) {
+        return;
+    }
+    try {
+        if (since) {
+            auto s = stmt("INSERT INTO meta(key, value) VALUES ('checkpoint_pending', ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+            s->bind(1, std::to_string(to_db(*since)));
+            s->exec();
+        } else {
+            auto s = stmt("DELETE FROM meta WHERE key = 'checkpoint_pending'");
+            s->exec();
+        }
+        commit();
+    } catch (const std::exception&) {
+        rollback();
+    }
+}
+
 bool SqliteStore::checkpoint() {
     if (m_in_transaction) throw Error(Code::io, "internal error: checkpoint inside a transaction");
     if (m_path == ":memory:" || m_options.read_only) return true;
+    // A flag left by an earlier failed checkpoint is cleared first, so that the clearing itself
+    // is checkpointed with the rest; it is set again below if this checkpoint fails too.
+    const std::optional<Instant> pending = checkpoint_pending();
+    if (pending) set_checkpoint_pending(std::nullopt);
     int log = 0;
     int done = 0;
     int rc = sqlite3_wal_checkpoint_v2(m_db->getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
                                        &log, &done);
     // BUSY: a reader still uses the WAL (after the busy timeout). The changes are committed;
-    // failing the command now would report an error for work that is done.
-    if (rc == SQLITE_BUSY) return false;
+    // failing the command now would report an error for work that is done. Until a checkpoint
+    // succeeds, the old content of the changed pages stays in the store file and the WAL.
+    if (rc == SQLITE_BUSY) {
+        // The time of the first failure is kept.
+        set_checkpoint_pending(pending ? *pending
+                                       : std::chrono::time_point_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now()));
+        return false;
+    }
     if (rc != SQLITE_OK) {
         throw Error(Code::io, fmt::format("store '{}': WAL checkpoint failed: {}", m_path,
                                           sqlite3_errmsg(m_db->getHandle())));

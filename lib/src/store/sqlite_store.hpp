@@ -84,6 +84,7 @@ class SqliteStore final : public Store {
     std::optional<Request> find_request(std::int64_t id) override;
     void update_request(const Request& request) override;
     std::vector<Request> list_requests() override;
+    void forget_subject_reasons(RowId subject_rowid) override;
 
     std::string pseudonym(std::string_view ref) const override;
     void add_erased(std::string_view pseudonym, Instant at) override;
@@ -93,8 +94,11 @@ class SqliteStore final : public Store {
     void read_audit(std::int64_t after_seq,
                     const std::function<bool(const StoredAuditEntry&)>& on_entry) override;
 
+    std::pair<std::int64_t, std::string> audit_head() override;
+
     bool checkpoint() override;
     bool vacuum() override;
+    std::optional<Instant> checkpoint_pending() override;
 
   private:
     // A cached prepared statement, with bindings cleared, ready to bind. `sql` must be a string
@@ -110,6 +114,12 @@ class SqliteStore final : public Store {
     void flush_identifiers();
     static constexpr std::size_t k_identifier_batch = 256;
     StoredRecord read_record_row(SQLite::Statement& s) const;
+    // After subjects were removed: the extension reasons of their requests (now without a
+    // subject) go too (forget_subject_reasons).
+    void forget_orphaned_request_reasons();
+    // Sets (to `since`) or clears the meta key `checkpoint_pending` in its own small
+    // transaction; best effort (never throws).
+    void set_checkpoint_pending(std::optional<Instant> since);
 
     std::string m_path;
     WriterLock m_writer_lock; // declared before m_db: released after the connection closes

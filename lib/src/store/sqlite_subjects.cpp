@@ -90,6 +90,7 @@ void SqliteStore::delete_subject(RowId subject_rowid) {
         auto s = stmt("DELETE FROM subjects WHERE sid = ?");
         s->bind(1, subject_rowid);
         s->exec();
+        forget_orphaned_request_reasons();
     } catch (const std::exception& e) {
         fail(e);
     }
@@ -126,6 +127,7 @@ std::vector<Subject> SqliteStore::delete_orphan_subjects(std::span<const RowId> 
         mark->bindNoCopy(1, keys);
         mark->bind(2, to_db(now));
         mark->exec();
+        if (!removed.empty()) forget_orphaned_request_reasons();
     } catch (const std::exception& e) {
         fail(e);
     }
@@ -154,8 +156,9 @@ std::int64_t SqliteStore::remove_emptied_subjects(bool apply) {
         }
         require_write("remove_emptied_subjects");
         auto s = stmt("DELETE FROM subjects" VERN_REMOVABLE_EMPTIED);
-        s->exec();
-        return m_db->getChanges();
+        const std::int64_t removed = s->exec();
+        if (removed > 0) forget_orphaned_request_reasons();
+        return removed;
     } catch (const std::exception& e) {
         fail(e);
     }
