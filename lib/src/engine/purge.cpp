@@ -194,9 +194,10 @@ class PurgeRun {
         return plan;
     }
 
-    // The record's fields as stored; when they cannot be read (text that is not JSON or not
-    // UTF-8, written by another program), an empty object: the rules' fields are then redacted
-    // (redact_unreadable), since nothing of the unreadable text can be kept selectively.
+    // The record's fields as stored; nullopt when they cannot be read (text that is not JSON or
+    // not UTF-8, written by another program): plan_anonymize then sets every field the rules
+    // name to "[redacted]" and drops the rest, since nothing of unreadable text can be kept
+    // selectively.
     static std::optional<nlohmann::json> readable_fields(const StoredRecord& r) {
         try {
             nlohmann::json fields = r.fields();
@@ -252,8 +253,8 @@ class PurgeRun {
         u.applied_rules.erase(std::unique(u.applied_rules.begin(), u.applied_rules.end()),
                               u.applied_rules.end());
         u.unlink = u.unlink && !r.unlinked;
-        // Every value is valid UTF-8 by now (anonymize_fields checks what it makes); should the
-        // text still not serialise, the record's fields are all redacted rather than the run fail.
+        // The methods only make valid UTF-8 from valid UTF-8; should the fields still not
+        // serialise, they are all redacted rather than the run fail.
         try {
             u.fields_json = fields.dump();
         } catch (const nlohmann::json::exception&) {

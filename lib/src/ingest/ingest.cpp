@@ -24,7 +24,7 @@ namespace {
 // refuses, before it is built, a value deep enough to exhaust the stack of whatever walks it.
 constexpr int k_max_depth = 64;
 
-// A problem the parser callback found (nesting too deep, a key given twice).
+// A problem LineParser found in a line (nesting too deep, a key given twice).
 struct LineProblem {
     std::string message;
 };
