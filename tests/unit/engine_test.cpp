@@ -3,10 +3,12 @@
 
 #include "vern/engine.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <cstdio>
 #include <fstream>
+#include <string>
 #include <unistd.h>
 
 using namespace vern;
@@ -651,4 +653,39 @@ action = "delete"
     CHECK(errors[0].find("'activity' only narrows after = \"last_activity\"") !=
           std::string::npos);
     CHECK(errors[1].find("empty 'activity'") != std::string::npos);
+}
+
+TEST_CASE("engine: stored fields that are not JSON match no `where` and stop nothing") {
+    Policy p = policy_from(R"(
+[[rule]]
+id = "external-7d"
+category = "chat"
+after = "created"
+keep = "7d"
+action = "delete"
+where = { direction = "external" }
+)");
+    char path[] = "/tmp/vern-engine-where-XXXXXX";
+    int fd = mkstemp(path);
+    REQUIRE(fd >= 0);
+    close(fd);
+    std::remove(path);
+    {
+        auto s = open_store(path, StoreOptions{true, false, 0});
+        add_record(*s, "odd", "S1", "chat", "2026-01-01T10:00:00Z", {{"direction", "external"}});
+        add_record(*s, "fine", "S2", "chat", "2026-01-01T10:00:00Z", {{"direction", "external"}});
+    }
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("UPDATE records SET fields = '{\"direction\": ' WHERE id = 'odd'"); // not JSON
+    }
+    auto s = open_store(path, StoreOptions{});
+    RuleStatus st = explain_one(*s, p, "2026-02-01T00:00:00Z", "odd").rules.at(0);
+    CHECK(st.status == RuleState::not_applicable);
+    CHECK(st.reason == "where: the record has no field 'direction'");
+    PurgeResult r = run(*s, p, "2026-02-01T00:00:00Z");
+    CHECK(r.deleted == 1); // the readable record still goes
+    CHECK_FALSE(s->find_record("fine"));
+    s.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::remove((std::string(path) + suffix).c_str());
 }

@@ -17,7 +17,13 @@ class LazyFields {
     explicit LazyFields(const StoredRecord& r) : m_record(r) {}
     const nlohmann::json& get() {
         if (!m_parsed) {
-            m_fields = m_record.fields();
+            // Fields another program stored as invalid JSON match no `where` (one odd record
+            // must not stop a purge); anonymisation redacts them (anonymize.cpp).
+            try {
+                m_fields = m_record.fields();
+            } catch (const std::exception&) {
+                m_fields = nlohmann::json::object();
+            }
             m_parsed = true;
         }
         return m_fields;
