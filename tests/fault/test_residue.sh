@@ -89,17 +89,22 @@ step() {
 }
 # store_files: every file named after the store (main file, -wal, -shm, -journal, locks).
 store_files() { ls -1 "$S" "$S"?* 2>/dev/null || true; }
+# found_in FILE MARKER...: prints the markers found in FILE (one grep for all of them).
+found_in() {
+    local f=$1
+    shift
+    printf '%s\n' "$@" >"$TMP/.markers"
+    grep -aoFf "$TMP/.markers" -- "$f" | sort -u || true
+}
 # expect_gone WHEN MARKER...: none of the markers in any file of the store.
 expect_gone() {
     local when=$1 m f
     shift
-    for m in "$@"; do
-        for f in $(store_files); do
-            if grep -qaF -- "$m" "$f"; then
-                fail "residue after $when: '$m' in $f ($(stat -c %s "$f") bytes) at byte" \
-                     "offset(s) $(grep -aboF -- "$m" "$f" | cut -d: -f1 | head -5 | tr '\n' ' ')"
-            fi
-        done
+    for f in $(store_files); do
+        while IFS= read -r m; do
+            fail "residue after $when: '$m' in $f ($(stat -c %s "$f") bytes) at byte" \
+                 "offset(s) $(grep -aboF -- "$m" "$f" | cut -d: -f1 | head -5 | tr '\n' ' ')"
+        done < <(found_in "$f" "$@")
     done
 }
 
@@ -109,12 +114,26 @@ step ingest ingest --store $S --now $NOW background.jsonl markers.jsonl
 expect_rc 0
 # Fold the WAL in as vern's own close does, then look for every marker but F's and G's.
 sqlite3 $S "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-for m in "${MARKERS_A[@]}" "${MARKERS_B[@]}" "${MARKERS_C[@]}" "${MARKERS_D[@]}" \
-         "${MARKERS_E[@]}" "${MARKERS_F[@]}"; do
-    found=0
-    for f in $(store_files); do grep -qaF -- "$m" "$f" && found=1; done
-    [ $found = 1 ] || fail "marker $m is not in the store after ingest: the search cannot work"
+PRESENT=("${MARKERS_A[@]}" "${MARKERS_B[@]}" "${MARKERS_C[@]}" "${MARKERS_D[@]}"
+         "${MARKERS_E[@]}" "${MARKERS_F[@]}")
+found=$(for f in $(store_files); do found_in "$f" "${PRESENT[@]}"; done | sort -u)
+for m in "${PRESENT[@]}"; do
+    # NAME_A holds a space: found_in prints it on one line, so compare whole lines.
+    grep -qxF -- "$m" <<<"$found" ||
+        fail "marker $m is not in the store after ingest: the search cannot work"
 done
+
+test_case "control: a row deleted without secure_delete leaves residue the search finds"
+CONTROL=$(mk control)
+cp $S control.db
+sqlite3 control.db "PRAGMA secure_delete = OFF; PRAGMA journal_mode = DELETE;
+                    INSERT INTO meta(key, value) VALUES ('residue-control', '$CONTROL');" >/dev/null
+sqlite3 control.db "PRAGMA secure_delete = OFF; DELETE FROM meta WHERE key = 'residue-control';"
+[ "$(sql control.db "SELECT count(*) FROM meta WHERE value = '$CONTROL'")" = 0 ] ||
+    fail "control row not deleted"
+[ -n "$(found_in control.db "$CONTROL")" ] ||
+    fail "the control marker deleted without secure_delete is not found: the search cannot work"
+rm -f control.db*
 
 test_case "G: an ingest refused for a bad line writes nothing"
 step refused ingest --store $S --now $NOW refused.jsonl
@@ -172,12 +191,12 @@ for f in "${OUTPUTS[@]}"; do
     out.eraseA.stdout | out.eraseB.stdout) markers=("${FIELD_MARKERS[@]}") ;; # receipts
     *) markers=("${ALL[@]}") ;;
     esac
-    for m in "${markers[@]}"; do
-        grep -qaF -- "$m" "$f" && fail "residue in output $f: '$m'"
-    done
+    while IFS= read -r m; do
+        fail "residue in output $f: '$m'"
+    done < <(found_in "$f" "${markers[@]}")
 done
 
 test_case "at the end, in every file of the store"
 expect_gone "all steps" "${ALL[@]}"
-echo "store files: $(store_files | tr '\n' ' ')"
+echo "store files: $(for f in $(store_files); do printf "%s (%s bytes) " "$f" "$(stat -c %s "$f")"; done)"
 finish
