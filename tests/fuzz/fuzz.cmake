@@ -7,11 +7,14 @@
 # (-fno-sanitize-recover=all: the first report is fatal) and libFuzzer's coverage
 # instrumentation, and adds the fuzz targets fuzz_policy, fuzz_ingest, fuzz_time and
 # fuzz_selector. ctest there runs (label "sanitize"): the unit tests under the sanitizers, each
-# target's saved regressions, and each target for VERN_FUZZ_SECONDS on its seed corpus.
+# target's saved regressions, and each target for about VERN_FUZZ_SECONDS on its seed corpus
+# (15: about a minute of fuzzing in all).
 # See tests/fuzz/README.md.
 
 option(VERN_FUZZ "Build the libFuzzer targets; sanitize (ASan+UBSan) everything (clang only)" OFF)
-set(VERN_FUZZ_SECONDS 15 CACHE STRING "Seconds each fuzz target runs in ctest")
+set(VERN_FUZZ_SECONDS 15 CACHE STRING
+    "Base seconds a fuzz target runs in ctest: ingest (slowest per input) runs twice as long, \
+time and selector (fastest) two thirds")
 
 if(VERN_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
@@ -25,6 +28,10 @@ if(VERN_FUZZ)
   target_link_options(vernlib PUBLIC -fsanitize=address,undefined)
 
   set(VERN_FUZZ_TARGETS policy ingest time selector)
+  math(EXPR VERN_FUZZ_SECONDS_ingest "${VERN_FUZZ_SECONDS} * 2")
+  set(VERN_FUZZ_SECONDS_policy ${VERN_FUZZ_SECONDS})
+  math(EXPR VERN_FUZZ_SECONDS_time "${VERN_FUZZ_SECONDS} * 2 / 3")
+  math(EXPR VERN_FUZZ_SECONDS_selector "${VERN_FUZZ_SECONDS} * 2 / 3")
   foreach(name ${VERN_FUZZ_TARGETS})
     add_executable(fuzz_${name} tests/fuzz/fuzz_${name}.cpp)
     target_include_directories(fuzz_${name} PRIVATE tests/fuzz)
@@ -40,7 +47,7 @@ if(VERN_FUZZ)
                      $<TARGET_FILE:fuzz_${name}>)
     add_test(NAME fuzz.${name}
              COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/run_fuzz.sh fuzz ${name}
-                     $<TARGET_FILE:fuzz_${name}> ${VERN_FUZZ_SECONDS})
+                     $<TARGET_FILE:fuzz_${name}> ${VERN_FUZZ_SECONDS_${name}})
     set_tests_properties(fuzz.${name}.regressions fuzz.${name} PROPERTIES
       LABELS "sanitize;fuzz"
       ENVIRONMENT "VERN_SOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR};VERN_FUZZ_WORK=${CMAKE_CURRENT_BINARY_DIR}/fuzz-work")

@@ -7,8 +7,9 @@
 // [identifiers] index email, phone, mobile, fnr and name. Invariants checked:
 //  - normalize_identifier of valid UTF-8 is valid UTF-8 (it is stored and later JSON-encoded);
 //  - a national id parse_national_id accepts is 11 digits and is accepted again unchanged;
-//  - neither parse_national_id's message nor the "no match" message repeats the value
-//    (national_id.hpp, selector.hpp: it is personal data and may land in logs);
+//  - parse_national_id's message does not repeat a value with six digits or more, nor does the
+//    "no match" message repeat the value (national_id.hpp, selector.hpp: it is personal data
+//    and may land in logs);
 //  - find_subjects throws only Error(data) (invalid national id) or Error(usage) (empty value),
 //    resolve_subject also Error(problem) (no match, ambiguous).
 
@@ -20,6 +21,7 @@
 #include "vern/selector.hpp"
 #include "vern/store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -62,7 +64,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
         text << in.rdbuf();
         store() = vern::open_store(":memory:");
         vern::IngestOptions options;
-        options.now = std::chrono::sys_days(date::year(2026) / 6 / 1);
+        options.now = date::sys_days(date::year(2026) / 6 / 1);
         std::vector<vern::IngestSource> sources{vern::text_source("data.jsonl", text.str())};
         (void)vern::ingest(*store(), policy, sources, options);
     });
@@ -98,7 +100,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             auto again = vern::parse_national_id(digits);
             if (!again || *again != digits)
                 vern_fuzz::finding("parse_national_id does not accept its own result");
-        } else if (value.size() >= 6 && contains(id.error(), value)) {
+        } else if (std::count_if(value.begin(), value.end(),
+                                 [](char c) { return c >= '0' && c <= '9'; }) >= 6 &&
+                   contains(id.error(), value)) {
+            // (A value with six digits or more: the fixed texts hold no such run, so it was
+            // copied from the input.)
             vern_fuzz::finding("parse_national_id's message repeats the value: " + id.error());
         }
     });

@@ -65,11 +65,11 @@ fuzz)
     "$bin" "${common[@]}" "${fuzz_opts[@]}" -max_total_time="$seconds" -print_final_stats=1 \
         -artifact_prefix="$work/$name/artifacts/" "$@" \
         "$work/$name/corpus" "$fuzz_dir/corpus/$name" >"$work/$name/fuzz.log" 2>&1 || rc=$?
-    grep -E "^#[0-9]+ +(INITED|DONE)|^stat::number_of_executed_units|^stat::peak_rss|Done [0-9]+ runs" \
+    grep -E "^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::number_of_executed_units|^stat::peak_rss|Done [0-9]+ runs" \
         "$work/$name/fuzz.log" || true
     if [ "$rc" -ne 0 ]; then
         echo "FAIL: fuzz_$name found a problem (exit $rc); last lines of its log:"
-        grep -vE "^#[0-9]+ +(NEW|REDUCE|pulse)" "$work/$name/fuzz.log" | tail -60
+        grep -vE "^#[0-9]+[[:space:]]+(NEW|REDUCE|pulse)" "$work/$name/fuzz.log" | tail -60
         for a in "$work/$name/artifacts"/*; do
             [ -e "$a" ] || continue
             echo "artifact: $a"
