@@ -58,7 +58,7 @@ KILL_POINTS ?= 60
 KILL_TIMED ?= 20
 KILL_RECORDS ?= 6000
 kill-points-long: build
-	VERN=$(BUILD)/vern VERN_SOURCE_DIR=$(CURDIR) VERN_KILLSHIM=$(BUILD)/vern_killshim.so \
+	VERN=$(BUILD)/vern VERN_SOURCE_DIR=$(CURDIR) VERN_KILLSHIM=$(CURDIR)/$(BUILD)/vern_killshim.so \
 	  VERN_KILL_POINTS=$(KILL_POINTS) VERN_KILL_TIMED=$(KILL_TIMED) \
 	  VERN_KILL_RECORDS=$(KILL_RECORDS) bash tests/fault/test_kill_points.sh
 
