@@ -10,6 +10,9 @@ packages=(
   libhowardhinnant-date-dev tzdata
   libsodium-dev nlohmann-json3-dev
   python3 mandoc
+  # the fault suite's sanitizer and fuzz build (tests/fuzz/): clang with libFuzzer, and
+  # llvm-symbolizer (in llvm-15) for readable sanitizer reports
+  clang-15 libfuzzer-15-dev llvm-15
 )
 
 missing=()

@@ -230,7 +230,8 @@ TEST_CASE("audit::csv_field") {
         {"cr\r", "\"cr\r\""},
         {"ø and spaces", "ø and spaces"},
     };
-    for (const auto& [in, out] : cases) {
+    for (const auto& [input, out] : cases) {
+        const char* in = input; // CAPTURE's lambda cannot capture a structured binding in clang 15
         CAPTURE(in);
         CHECK(csv_field(in) == out);
     }
