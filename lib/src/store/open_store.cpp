@@ -17,6 +17,9 @@
 
 namespace vern {
 namespace {
+constexpr int k_sqlite_busy_floor_seconds = 5;
+} // namespace
+namespace {
 
 bool is_memory(const std::string& path) { return path == ":memory:"; }
 
@@ -108,8 +111,14 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
 
     try {
         int flags = options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
-        auto db = std::make_unique<SQLite::Database>(path, flags,
-                                                     std::max(0, options.lock_timeout) * 1000);
+        // vern runs exclude each other with the writer lock above (lock_timeout). While the
+        // store is being opened, SQLite's locks are held only briefly, by readers opening or
+        // closing it (a WAL recovery, the last reader's checkpoint): wait for those a few
+        // seconds even with --lock-timeout 0, rather than fail a nightly purge with 75 because
+        // a monitoring script read the store at that moment. Transactions then wait
+        // lock_timeout for other programs' writes (setBusyTimeout below).
+        auto db = std::make_unique<SQLite::Database>(
+            path, flags, std::max(k_sqlite_busy_floor_seconds, options.lock_timeout) * 1000);
         db->exec("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
                  "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
         if (!options.read_only && !memory) {
@@ -153,6 +162,7 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
         }
         report.schema_version = k_schema_version;
         if (version == 0) report.created = true;
+        db->setBusyTimeout(std::max(0, options.lock_timeout) * 1000);
         return std::make_unique<store::SqliteStore>(path, std::move(writer_lock), std::move(db),
                                                     options, std::move(report));
     } catch (const Error&) {

@@ -1,0 +1,29 @@
+# A reader of the store (a monitoring script's sqlite3) opening and closing it while the nightly
+# purge opens the store must not make the purge fail with 75 "locked": only another vern writer
+# may (SPEC 5). Found by the fault suite (tests/fault/README.md); it failed about 1 run in 15.
+set -eu
+. "$VERN_SOURCE_DIR/tests/cli/lib.sh"
+P=$SRC/tests/data/engine/policy.toml
+python3 - >data.jsonl <<'PY'
+import json
+for i in range(3000):
+    print(json.dumps({"type": "record", "id": f"r{i}", "subject": f"S{i % 300}", "category": "chat",
+                      "created": "2026-01-01T10:00:00Z", "fields": {"text": "x" * 40}}))
+PY
+"$VERN" --store base.db init >/dev/null
+"$VERN" --store base.db --policy "$P" ingest -q data.jsonl
+test_case "purge with readers opening and closing the store"
+for i in $(seq 1 25); do
+    rm -f t.db t.db-wal t.db-shm
+    cp base.db t.db
+    rm -f stop
+    for k in 1 2; do
+        ( while [ ! -e stop ]; do sqlite3 t.db "SELECT count(*) FROM audit" >/dev/null 2>&1 || true; done ) &
+    done
+    sleep 0.05
+    vern --store t.db --policy "$P" purge --now 2027-06-01 --batch-size 200 -q
+    touch stop
+    wait
+    [ "$RC" -eq 0 ] || { fail "run $i: purge exited $RC with a reader: $ERR"; break; }
+done
+finish
