@@ -111,9 +111,12 @@ void find_anchor(const Rule& rule, const ScannedRecord& s,
         // A record without a case waits while any case of its subject waits for its own event:
         // a case waits when it has no K event carrying it at or after its newest record.
         for (const auto& [case_id, newest] : s.subject->cases) {
+            // (named copies: clang 15 cannot capture a structured binding)
+            const std::string& waiting = case_id;
+            const Instant since = newest;
             const auto ended = std::find_if(
                 s.subject->events.begin(), s.subject->events.end(), [&](const EventGroup& g) {
-                    return g.kind == kind && g.case_id == case_id && g.latest >= newest;
+                    return g.kind == kind && g.case_id == waiting && g.latest >= since;
                 });
             if (ended == s.subject->events.end()) {
                 st.waiting_case = case_id;
