@@ -46,7 +46,8 @@ keep = "10y"
 action = "delete"
 )";
 
-Policy policy_from(const std::string& rules) {
+// Loads the test header, `rules` and the footer as one policy file, diagnostics and all.
+PolicyLoad load_rules(const std::string& rules) {
     char path[] = "/tmp/vern-engine-test-XXXXXX.toml";
     int fd = mkstemps(path, 5);
     REQUIRE(fd >= 0);
@@ -57,6 +58,11 @@ Policy policy_from(const std::string& rules) {
     }
     PolicyLoad load = load_policy({path});
     std::remove(path);
+    return load;
+}
+
+Policy policy_from(const std::string& rules) {
+    PolicyLoad load = load_rules(rules);
     for (const auto& d : load.diagnostics) {
         INFO(format_diagnostic(d));
         CHECK(d.severity != Severity::error);
@@ -619,13 +625,7 @@ action = "delete"
 }
 
 TEST_CASE("policy: activity only on last_activity rules") {
-    char path[] = "/tmp/vern-activity-XXXXXX.toml";
-    int fd = mkstemps(path, 5);
-    REQUIRE(fd >= 0);
-    close(fd);
-    {
-        std::ofstream out(path);
-        out << k_header << R"(
+    PolicyLoad load = load_rules(R"(
 [[rule]]
 id = "chat-after"
 category = "chat"
@@ -641,10 +641,7 @@ after = "last_activity"
 activity = []
 keep = "7d"
 action = "delete"
-)" << k_footer;
-    }
-    PolicyLoad load = load_policy({path});
-    std::remove(path);
+)");
     std::vector<std::string> errors;
     for (const auto& d : load.diagnostics) {
         if (d.severity == Severity::error) errors.push_back(d.message);
