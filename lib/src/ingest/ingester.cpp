@@ -20,7 +20,9 @@ constexpr std::size_t k_subject_cache = 1 << 18;
 std::string checked_keys(const json& line, std::initializer_list<const char*> allowed,
                          const char* type) {
     for (const auto& [key, value] : line.items()) {
-        if (std::none_of(allowed.begin(), allowed.end(), [&k = key](const char* a) { return k == a; })) {
+        // (an init-capture: clang 15 cannot capture a structured binding)
+        if (std::none_of(allowed.begin(), allowed.end(),
+                         [&k = key](const char* a) { return k == a; })) {
             return fmt::format("unknown key \"{}\" in a {} line", key, type);
         }
     }
