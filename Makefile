@@ -9,7 +9,8 @@ FUZZ_TARGETS = policy ingest time selector
 FUZZ_CHECK_SECONDS ?= 15
 FUZZ_SECONDS ?= 600
 
-.PHONY: setup build demo check clean model-long sanitize-build sanitize-check fuzz-long \
+.PHONY: setup build demo check clean model-long sanitize-build sanitize-check sanitize-cli \
+	fuzz-long \
 	fuzz-merge kill-points-long
 
 setup:
@@ -37,6 +38,12 @@ sanitize-build: setup
 
 sanitize-check: sanitize-build
 	cd $(FUZZ_BUILD) && ctest --output-on-failure -j$(JOBS) -L sanitize
+
+# The end-to-end tests (tests/cli) with vern itself built under ASan+UBSan: slower, not part
+# of check.
+sanitize-cli: sanitize-build
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target vern
+	cd $(FUZZ_BUILD) && ctest --output-on-failure -j$(JOBS) -R '^cli\.'
 
 # Longer fuzzing, one target after the other (the work corpus in $(FUZZ_BUILD)/fuzz-work grows
 # from run to run): make fuzz-long FUZZ_SECONDS=3600 [FUZZ_TARGETS=ingest]
