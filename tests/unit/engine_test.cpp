@@ -1,6 +1,7 @@
 // The retention engine on an in-memory store: anchors, pending, due boundaries, earliest delete,
 // anonymize once, conditions, unlink, holds, subject removal, dry-run equality, policy tests.
 
+#include "test_support.hpp"
 #include "vern/engine.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -48,17 +49,7 @@ action = "delete"
 
 // Loads the test header, `rules` and the footer as one policy file, diagnostics and all.
 PolicyLoad load_rules(const std::string& rules) {
-    char path[] = "/tmp/vern-engine-test-XXXXXX.toml";
-    int fd = mkstemps(path, 5);
-    REQUIRE(fd >= 0);
-    close(fd);
-    {
-        std::ofstream out(path);
-        out << k_header << rules << k_footer;
-    }
-    PolicyLoad load = load_policy({path});
-    std::remove(path);
-    return load;
+    return testing::load_policy_text(k_header + rules + k_footer);
 }
 
 Policy policy_from(const std::string& rules) {

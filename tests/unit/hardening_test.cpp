@@ -3,6 +3,7 @@
 // anonymisation, ingest limits (depth, duplicate keys, numbers out of range), reasons removed with
 // the subject, national ids (H-numbers, synthetic numbers), the audit head.
 
+#include "test_support.hpp"
 #include "engine/anonymize.hpp"
 #include "vern/engine.hpp"
 #include "vern/ingest.hpp"
@@ -95,16 +96,7 @@ unless_consent = "sms"
 )";
 
 Policy load_test_policy() {
-    char path[] = "/tmp/vern-hardening-test-XXXXXX.toml";
-    int fd = mkstemps(path, 5);
-    REQUIRE(fd >= 0);
-    close(fd);
-    {
-        std::ofstream out(path);
-        out << k_policy;
-    }
-    PolicyLoad load = load_policy({path});
-    std::remove(path);
+    PolicyLoad load = testing::load_policy_text(k_policy);
     REQUIRE_FALSE(load.has_errors());
     return load.policy;
 }

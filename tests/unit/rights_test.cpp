@@ -1,6 +1,7 @@
 // Rights: retention rules in words, HTML escaping, erasure exceptions, consent withdrawal, request
 // deadlines, and the erasure ledger round trip (export, restore, replay) on in-memory stores.
 
+#include "test_support.hpp"
 #include "vern/ledger.hpp"
 #include "vern/requests.hpp"
 #include "vern/rights.hpp"
@@ -94,16 +95,7 @@ if_consent = "survey"
 )";
 
 Policy test_policy() {
-    char path[] = "/tmp/vern-rights-test-XXXXXX.toml";
-    int fd = mkstemps(path, 5);
-    REQUIRE(fd >= 0);
-    close(fd);
-    {
-        std::ofstream out(path);
-        out << k_policy;
-    }
-    PolicyLoad load = load_policy({path});
-    std::remove(path);
+    PolicyLoad load = testing::load_policy_text(k_policy);
     for (const auto& d : load.diagnostics)
         INFO(format_diagnostic(d));
     REQUIRE_FALSE(load.has_errors());
