@@ -4,6 +4,7 @@
 #include "vern/rights.hpp"
 
 #include "report_texts.hpp"
+#include "unknown_person_texts.hpp"
 
 #include <fmt/args.h>
 #include <fmt/core.h>
@@ -111,14 +112,21 @@ std::string render_access_html(const AccessReport& report) {
                        "<title>{} – {}</title>\n<style>{}</style>\n</head>\n<body>\n",
                        language_name(report.language), html_escape(t.title),
                        html_escape(report.controller), k_style);
+    const bool nobody = !report.selector.empty(); // a person the store holds no data about
+    const auto& u = rights::unknown_person_texts(report.language);
     out += fmt::format(
         "<h1>{}</h1>\n<p>{}</p>\n", html_escape(t.title),
-        html_escape(fmt::format(fmt::runtime(t.intro), fmt::arg("controller", report.controller),
+        html_escape(fmt::format(fmt::runtime(nobody ? u.intro : t.intro),
+                                fmt::arg("controller", report.controller),
                                 fmt::arg("subject", report.subject))));
     out += "<table class=\"controller\">\n";
     row(out, t.controller, report.controller);
     row(out, t.contact, report.contact);
-    row(out, t.subject, report.subject);
+    if (nobody) {
+        row(out, u.searched, rights::searched_for(report.selector, report.language));
+    } else {
+        row(out, t.subject, report.subject);
+    }
     row(out, t.generated, format_local(report.generated, report.zone));
     out += "</table>\n";
 

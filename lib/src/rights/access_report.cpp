@@ -61,10 +61,8 @@ bool is_held(const std::vector<Hold>& holds, const StoredRecord& r) {
     return false;
 }
 
-} // namespace
-
-AccessReport build_access_report(Store& store, const Policy& policy, const Subject& subject,
-                                 Instant now, const AccessOptions& options) {
+// What every report has, whoever it is about: the controller, the options, the request.
+AccessReport report_frame(const Policy& policy, Instant now, const AccessOptions& options) {
     AccessReport report;
     report.language = options.language;
     report.generated = now;
@@ -73,13 +71,22 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
     report.controller = policy.info.controller;
     report.contact = policy.info.contact;
     report.supervisory_authority = policy.info.supervisory_authority;
-    report.subject = subject.ref;
-    report.pseudonym = store.pseudonym(subject.ref);
     report.include_special = options.include_special;
     report.request = options.request;
+    report.selector_pseudonym = options.selector_pseudonym;
+    return report;
+}
+
+} // namespace
+
+AccessReport build_access_report(Store& store, const Policy& policy, const Subject& subject,
+                                 Instant now, const AccessOptions& options) {
+    AccessReport report = report_frame(policy, now, options);
+    report.subject = subject.ref;
+    report.pseudonym = store.pseudonym(subject.ref);
     if (options.request) {
         check_answering_request(store, *options.request, report.pseudonym,
-                                {"access", "portability"});
+                                {"access", "portability"}, report.selector_pseudonym);
     }
 
     ReadTransaction snapshot(store);
@@ -150,13 +157,25 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
     return report;
 }
 
+AccessReport build_unknown_person_report(Store& store, const Policy& policy,
+                                         const Selector& selector, Instant now,
+                                         const AccessOptions& options) {
+    if (!options.request) throw Error(Code::problem, selector_problem(selector, {}));
+    AccessReport report = report_frame(policy, now, options);
+    report.selector = selector_kind_name(selector.kind);
+    report.pseudonym = selector_pseudonym(store, selector);
+    check_answering_request(store, *options.request, report.pseudonym, {"access", "portability"});
+    report.rights = rights::subject_rights(policy, options.language);
+    return report;
+}
+
 void record_access(Store& store, const Policy& policy, const AccessReport& report, Instant now,
                    const std::function<void()>& deliver) {
     WriteTransaction tx(store);
     std::optional<Request> request;
     if (report.request) {
         request = check_answering_request(store, *report.request, report.pseudonym,
-                                          {"access", "portability"});
+                                          {"access", "portability"}, report.selector_pseudonym);
     }
     if (report.categories.empty()) {
         store.append_audit(rights::audit_entry(policy, now, "access", "access", report.pseudonym));
