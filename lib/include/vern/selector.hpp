@@ -33,7 +33,8 @@ std::optional<SelectorKind> parse_selector_kind(std::string_view name);
 // Store::pseudonym(REF), the pseudonym a subject with that ref has. Any other kind:
 // Store::pseudonym of the byte 0x1f, "selector", 0x1f, the identifier kind name, 0x1f and the
 // value in its normal form (normalize_identifier; a national id validated first), so that two
-// spellings of one e-mail address give one pseudonym, and no ref (never empty) gives the same.
+// spellings of one e-mail address give one pseudonym (a ref gives the same only if it begins
+// with that control byte).
 // Throws like find_subjects: Error(usage) for an empty value, Error(data) for an invalid
 // national id. NOTE: persisted (requests.pseudonym, audit log); never change how it is computed.
 std::string selector_pseudonym(const Store& store, const Selector& selector);
