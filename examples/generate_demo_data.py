@@ -231,7 +231,7 @@ def gen_telemark_2019(rng):
         out.record(f"{ref}-navn", ref, "client_name", booked, {"name": p.name})
         out.record(f"{ref}-epost", ref, "client_email", booked, {"email": p.email})
         out.record(f"{ref}-statistikk", ref, "client_statistics", booked, {
-            "age": p.age(booked), "gender": p.gender, "municipality": rng.choice(TELEMARK),
+            "age": p.age(booked), "municipality": rng.choice(TELEMARK),
             "education": rng.choice(EDUCATION), "situation": rng.choice(SITUATION)})
         sms_at = booked + dt.timedelta(hours=2)
         out.record(f"{ref}-sms-1", ref, "correspondence", sms_at, {
@@ -251,6 +251,12 @@ def gen_telemark_2019(rng):
                     "topics": "muligheter og hindringer", "homework": rng.choice(
                         ["oppdatere CV", "undersøke studietilbud", "snakke med arbeidsgiver"]),
                     "preparation": "ta med vitnemål"})
+        if rng.random() < 0.15:  # before the first session, to talk about in it
+            wie_at = booked + dt.timedelta(days=1, hours=7)
+            out.record(f"{ref}-wie", ref, "work_interest_explorer", wie_at, {
+                "answers": "liker å jobbe med mennesker; praktisk arbeid",
+                "results": rng.choice(["sosial, praktisk", "undersøkende, kunstnerisk",
+                                       "foretaksom, konvensjonell"])})
         if done:
             out.event("last_session", closed(sessions[-1]), subject=ref)
             if survey and rng.random() < 0.15:
@@ -300,7 +306,7 @@ def returning_telemark_2019(out, rng, emails):
                 "situation": rng.choice(SITUATION), "booked_at": iso(booked)})
             out.record(f"{ref}-epost{sfx}", ref, "client_email", booked, {"email": p.email})
             out.record(f"{ref}-statistikk{sfx}", ref, "client_statistics", booked, {
-                "age": p.age(booked), "gender": p.gender, "municipality": rng.choice(TELEMARK),
+                "age": p.age(booked), "municipality": rng.choice(TELEMARK),
                 "education": rng.choice(EDUCATION), "situation": rng.choice(SITUATION)})
             sms_at = booked + dt.timedelta(hours=2)
             out.record(f"{ref}-sms{sfx}", ref, "correspondence", sms_at, {
@@ -321,6 +327,24 @@ def returning_telemark_2019(out, rng, emails):
 
 # ---------------------------------------------------------------------------------------------
 # karrieresenter-telemark
+
+# The coded topic of a session registration (`topic_code`, kept in the statistics), from the
+# free-text topic (`topic`, removed when the registration becomes statistics).
+TOPIC_CODE = {"jobbskifte": "karriereendring", "utdanningsvalg": "utdanning",
+              "CV og søknad": "jobbsøking", "intervjutrening": "jobbsøking",
+              "omstilling": "karriereendring", "godkjenning av utdanning": "godkjenning",
+              "karriereplan": "karriereplan"}
+
+
+def registration(p, s, education, occupation, immigrant, channel, topic, municipality):
+    """The fields of a session registration (points 1-4 of the statement)."""
+    return {"name": p.name, "gender": p.gender,
+            "age_group": f"{p.age(s) // 10 * 10}-{p.age(s) // 10 * 10 + 9}",
+            "education": education, "occupation": occupation, "immigrant": immigrant,
+            "session_at": iso(s), "duration_min": 60, "channel": channel,
+            "topic": f"{topic}: {p.first} vil {'ta utdanning' if topic == 'utdanningsvalg' else 'komme videre'}",
+            "topic_code": TOPIC_CODE[topic], "municipality": municipality}
+
 
 def gen_telemark(rng):
     out, emails = Out(), set()
@@ -353,16 +377,22 @@ def gen_telemark(rng):
             out.record(bid, ref, "booking", created, fields)
             if s <= TODAY:
                 out.event("appointment_held", s + dt.timedelta(minutes=60), record=bid)
-                out.record(f"{ref}-registrering-{k + 1}", ref, "session_registration", s, {
-                    "name": p.name, "gender": p.gender, "age_group": f"{p.age(s) // 10 * 10}-{p.age(s) // 10 * 10 + 9}",
-                    "education": rng.choice(EDUCATION), "occupation": rng.choice(["utdanning", "lønnet arbeid", "annet"]),
-                    "immigrant": refugee or rng.random() < 0.1, "session_at": iso(s), "duration_min": 60,
-                    "channel": rng.choice(["chat", "epost", "telefon", "video", "fysisk"]),
-                    "topic": rng.choice(FOCUS), "municipality": municipality})
+                out.record(f"{ref}-registrering-{k + 1}", ref, "session_registration", s, registration(
+                    p, s, rng.choice(EDUCATION), rng.choice(["utdanning", "lønnet arbeid", "annet"]),
+                    refugee or rng.random() < 0.1, rng.choice(["chat", "epost", "telefon", "video", "fysisk"]),
+                    rng.choice(FOCUS), municipality))
                 if n_sessions > 1:
                     out.record(f"{ref}-notat-{k + 1}", ref, "session_notes", s + dt.timedelta(hours=1), {
                         "text": rng.choice(["Følge opp søknad til fagskole", "Se på realkompetansevurdering",
                                             "Ønsker å jobbe i helsesektoren"]), "session_at": iso(s)})
+        # E-mail to the counsellor (not the centre's mailbox) for some clients with more sessions.
+        if n_sessions > 1 and rng.random() < 0.3 and sessions[0] <= TODAY:
+            sent = any_time(rng, sessions[0] + dt.timedelta(days=rng.randint(1, 5)))
+            if sent <= TODAY:
+                out.record(f"{ref}-veileder-epost", ref, "counsellor_email", sent, {
+                    "from": p.email, "counsellor": "karriereveileder@telemarkfylke.no",
+                    "subject": rng.choice(["CV", "Søknaden min", "Spørsmål etter timen"]),
+                    "body": "Hei! Her er CV-en min, som vi snakket om.", "received_at": iso(sent)})
         if refugee and sessions[0] <= TODAY:
             out.record(f"{ref}-karrierenotat", ref, "refugee_career_note", sessions[0] + dt.timedelta(hours=2), {
                 "text": "Utdanning fra hjemlandet; ønsker godkjenning og norskopplæring på B2-nivå.",
@@ -382,12 +412,17 @@ def gen_telemark(rng):
                         "name": p.name, "email": p.email, "postcode": f"3{rng.randint(600, 999)}",
                         "mobile": p.phone, "country": "Norge", "gender": p.gender,
                         "birth_year": p.born.year, "answers": "interesser: mennesker, praktisk arbeid"})
+                    inflow24_sharing(out, rng, ref, start, inflow24_discontinued)
                     t = start
                     for _ in range(rng.randint(0, 4)):
                         t = any_time(rng, t + dt.timedelta(days=rng.randint(10, 200)))
                         if t >= TODAY:
                             break
                         out.event("inflow24_login", t, subject=ref)
+                    if rng.random() < 0.05:  # deleted in the app (or by support@inflow24.no)
+                        gone = any_time(rng, t + dt.timedelta(days=rng.randint(1, 30)))
+                        if gone < inflow24_discontinued:
+                            out.event("inflow24_deleted", gone, subject=ref)
         # Karriereverktøy: until the county's subscription ended.
         if rng.random() < 0.25:
             start = working_time(rng, random_day(rng, START, subscription_ended - dt.timedelta(days=3)))
@@ -400,6 +435,12 @@ def gen_telemark(rng):
                 "interests": rng.choice(["helse", "teknikk", "økonomi", "undervisning"]),
                 "notes": "Vil vurdere deltidsstudier.", "ip": ipv4(rng),
                 "subscription": "Telemark fylkeskommune"})
+            t = start
+            for _ in range(rng.randint(0, 3)):
+                t = any_time(rng, t + dt.timedelta(days=rng.randint(5, 120)))
+                if t >= subscription_ended:
+                    break
+                out.event("karriereverktoy_login", t, subject=ref)
     # InFlow24 users who never booked guidance: only their own use of the tool counts as activity.
     for i in range(1, 41):
         p, ref = Person(rng, emails), f"KT-IF-{i:04d}"
@@ -409,6 +450,7 @@ def gen_telemark(rng):
         out.record(f"{ref}-inflow24", ref, "inflow24", start, {
             "name": p.name, "email": p.email, "postcode": f"3{rng.randint(600, 999)}", "mobile": p.phone,
             "country": "Norge", "birth_year": p.born.year, "answers": "interesser: natur, teknikk"})
+        inflow24_sharing(out, rng, ref, start, inflow24_discontinued)
         t = start
         for _ in range(rng.randint(0, 3)):
             t = any_time(rng, t + dt.timedelta(days=rng.randint(20, 300)))
@@ -417,6 +459,27 @@ def gen_telemark(rng):
     out.event("subscription_ended", subscription_ended, scope="global")
     out.event("inflow24_discontinued", inflow24_discontinued, scope="global")
     return out
+
+
+def inflow24_sharing(out, rng, ref, start, until):
+    """About half of the InFlow24 users let the centre see their results (consent
+    `inflow24_sharing`); some of them withdraw that consent in the tool later: the centre's copy of
+    the results is then gone from the export, the account in the tool stays. Nothing is shared
+    from `until` on (the centre stopped using the tool)."""
+    if rng.random() >= 0.5:
+        return
+    shared = start + dt.timedelta(days=rng.randint(0, 3), hours=1)
+    if shared > TODAY or shared >= until:
+        return
+    out.consent(ref, "inflow24_sharing", given=shared)
+    withdrawn = any_time(rng, shared + dt.timedelta(days=rng.randint(3, 90)))
+    if rng.random() < 0.15 and withdrawn < TODAY:
+        out.consent(ref, "inflow24_sharing", withdrawn=withdrawn)
+        return
+    out.record(f"{ref}-inflow24-resultater", ref, "inflow24_shared_results", shared, {
+        "results": rng.choice(["interesser: mennesker, omsorg", "interesser: teknikk, natur",
+                               "interesser: tall, orden", "interesser: kreativitet, formidling"]),
+        "shared_at": iso(shared)})
 
 
 def returning_telemark(out, rng, emails):
@@ -458,13 +521,9 @@ def returning_telemark(out, rng, emails):
                 if s > TODAY:
                     continue
                 out.event("appointment_held", s + dt.timedelta(minutes=60), record=bid)
-                out.record(f"{ref}-registrering{sfx}-{k + 1}", ref, "session_registration", s, {
-                    "name": p.name, "gender": p.gender,
-                    "age_group": f"{p.age(s) // 10 * 10}-{p.age(s) // 10 * 10 + 9}",
-                    "education": rng.choice(EDUCATION), "occupation": rng.choice(["utdanning", "lønnet arbeid", "annet"]),
-                    "immigrant": False, "session_at": iso(s), "duration_min": 60,
-                    "channel": rng.choice(["telefon", "video", "fysisk"]), "topic": rng.choice(FOCUS),
-                    "municipality": municipality})
+                out.record(f"{ref}-registrering{sfx}-{k + 1}", ref, "session_registration", s, registration(
+                    p, s, rng.choice(EDUCATION), rng.choice(["utdanning", "lønnet arbeid", "annet"]),
+                    False, rng.choice(["telefon", "video", "fysisk"]), rng.choice(FOCUS), municipality))
                 if n > 1:
                     out.record(f"{ref}-notat{sfx}-{k + 1}", ref, "session_notes", s + dt.timedelta(hours=1), {
                         "text": rng.choice(["Ny runde: har fått avslag på fagskole", "Vurderer omskolering",
