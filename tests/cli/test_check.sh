@@ -308,9 +308,9 @@ removed: rule chat-30d (booking): delete 60d after last_activity
 shorter: rule chat-30d (chat): delete 60d after last_activity -> delete 30d after last_activity
 shorter: rule chat-30d (survey): delete 60d after last_activity -> delete 30d after last_activity
 longer: rule chat-phone-7d (chat): anonymize 7d after created, where direction = "external" (phone = drop_last:4, text = redact) -> anonymize 7d after created, end_of_week, where direction = "external" (phone = drop_last:4, text = redact)
-added: rule everything-12w (chat): anonymize 12w after global:subscription_ended (email = remove), unlink
-added: rule everything-12w (nav_report): anonymize 12w after global:subscription_ended (email = remove), unlink
-added: rule everything-12w (survey): anonymize 12w after global:subscription_ended (email = remove), unlink
+added: rule everything-12w (chat): anonymize 12w after global:subscription_ended (email = remove, fnr = remove, mobile = remove, name = remove, phone = remove), unlink
+added: rule everything-12w (nav_report): anonymize 12w after global:subscription_ended (email = remove, fnr = remove, mobile = remove, name = remove, phone = remove), unlink
+added: rule everything-12w (survey): anonymize 12w after global:subscription_ended (email = remove, fnr = remove, mobile = remove, name = remove, phone = remove), unlink
 longer: rule survey-15mo (survey): delete P1Y after event:survey_sent, if consent 'survey' -> delete P15M after event:survey_sent, if consent 'survey'
 EOF
 )"

@@ -67,11 +67,24 @@ expect_gone contact-2
 
 test_case "unlink: activity anonymised at once, detached, its subject removed"
 fresh_store
+ACT_RID=$(sql s.db "SELECT rid FROM records WHERE id='act-1'")
 vern purge --now 2026-04-01T08:00:00+02:00 --json
 expect_json 'd["subjects_removed"]' 2 # S9 (act-1 unlinked) and S7 (contact-1 deleted)
-[ "$(field act-1 ip)" = "2001:db8:abcd::" ] || fail "act-1 ip: $(field act-1 ip)"
-[ "$(sql s.db "SELECT unlinked, sid IS NULL FROM records WHERE id='act-1'")" = "1|1" ] ||
+[ "$(sql s.db "SELECT json_extract(fields, '\$.ip') FROM records WHERE rid=$ACT_RID")" = \
+  "2001:db8:abcd::" ] || fail "act-1 ip not truncated"
+[ "$(sql s.db "SELECT unlinked, sid IS NULL FROM records WHERE rid=$ACT_RID")" = "1|1" ] ||
     fail "act-1 not unlinked"
+# The unlinked record has a fresh id (its old one is a key into the source system).
+! exists act-1 || fail "act-1 keeps its id after unlinking"
+sql s.db "SELECT id FROM records WHERE rid=$ACT_RID" | grep -Eq '^anon-[0-9a-f]{16}$' ||
+    fail "act-1 has no fresh anon- id"
+# A nightly re-import of the original cannot bring the linked record back.
+grep '"act-1"' "$SRC/tests/data/engine/data.jsonl" >act.jsonl
+vern ingest act.jsonl
+expect_rc 65
+expect_err_contains 'act.jsonl:1: record "act-1" was anonymised and detached from its subject'
+[ "$(sql s.db "SELECT count(*) FROM records WHERE category='activity' AND sid IS NOT NULL")" = 0 ] ||
+    fail "the re-import linked act-1 again"
 ! subject_exists S9 || fail "S9 should be removed"
 
 test_case "subject removal: last record gone; kept with an open request"

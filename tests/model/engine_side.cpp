@@ -39,6 +39,7 @@ EngineWorld::EngineWorld(const vern::Policy& policy, const World& w)
     vern::Store& s = *m_store;
     vern::WriteTransaction tx(s);
     const vern::Instant t0{};
+    std::map<std::string, vern::RowId> rowids; // model id -> row (unlinked ids change)
     for (const Record& r : w.records) {
         vern::NewRecord n;
         n.id = r.id;
@@ -48,6 +49,7 @@ EngineWorld::EngineWorld(const vern::Policy& policy, const World& w)
         n.created = r.created;
         n.fields = r.fields;
         const vern::UpsertResult u = s.upsert_record(n, t0);
+        rowids[r.id] = u.rowid;
         if (!r.applied.empty() || r.subject.empty()) {
             vern::RecordUpdate up;
             up.rowid = u.rowid;
@@ -55,6 +57,8 @@ EngineWorld::EngineWorld(const vern::Policy& policy, const World& w)
             up.applied_rules = r.applied;
             up.unlink = r.subject.empty();
             s.update_records(std::span<const vern::RecordUpdate>(&up, 1));
+            // Unlinking gives the record a fresh id: map it back to the model's.
+            if (up.unlink) m_model_ids.emplace(s.find_record_by_rowid(u.rowid)->id, r.id);
         }
     }
     for (const Event& e : w.events) {
@@ -69,7 +73,7 @@ EngineWorld::EngineWorld(const vern::Policy& policy, const World& w)
             break;
         case Event::Scope::record:
             ev.scope = vern::EventScope::record;
-            ev.record_rowid = *s.find_record_rowid(e.record);
+            ev.record_rowid = rowids.at(e.record);
             break;
         case Event::Scope::global:
             ev.scope = vern::EventScope::global;
@@ -117,7 +121,9 @@ Outcomes EngineWorld::evaluate(Seconds now) {
                 if (st.due && st.status != vern::RuleState::pending) ro.due = *st.due;
                 o.rules.push_back(ro);
             }
-            out.emplace(ev.record.id, std::move(o));
+            auto model_id = m_model_ids.find(ev.record.id);
+            out.emplace(model_id == m_model_ids.end() ? ev.record.id : model_id->second,
+                        std::move(o));
         }
         return true;
     });

@@ -5,6 +5,7 @@
 
 #include "vern/policy.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,7 @@ class EngineWorld {
   private:
     const vern::Policy& m_policy;
     std::unique_ptr<vern::Store> m_store;
+    std::map<std::string, std::string> m_model_ids; // fresh id of an unlinked record -> model's
 };
 
 } // namespace model

@@ -293,6 +293,7 @@ action = "delete"
     add_record(*s, "l3", "S1", "log", "2026-01-01T10:00:00Z", {{"number", "1234"}});
     add_record(*s, "c1", "S2", "chat", "2026-01-01T10:00:00Z", {{"email", "a@b.no"}});
     add_record(*s, "c2", "S3", "chat", "2026-01-01T10:00:00Z", {{"email", "c@d.no"}});
+    const RowId c1_rowid = *s->find_record_rowid("c1");
     {
         WriteTransaction tx(*s);
         s->add_consent(s->find_subject("S3")->rowid, {"survey", true, t("2026-01-01T00:00:00Z")});
@@ -308,7 +309,9 @@ action = "delete"
     CHECK(r.anonymized == 2); // l1 and c1
     CHECK(s->find_record("l1")->fields()["number"] == "12XX");
     CHECK(s->find_record("l2")->fields()["number"] == "1234");
-    auto c1 = s->find_record("c1");
+    CHECK_FALSE(s->find_record("c1")); // unlinked: a fresh id
+    auto c1 = s->find_record_by_rowid(c1_rowid);
+    REQUIRE(c1);
     CHECK(c1->unlinked);
     CHECK(c1->fields() == json::object());
     CHECK(r.subjects_removed == 1); // S2 lost its only linked record

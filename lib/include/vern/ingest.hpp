@@ -116,6 +116,7 @@ class Ingester {
     std::vector<std::string> m_consent_purposes; // purposes the policy uses, sorted
     std::unordered_map<std::string, SubjectState> m_subjects; // bounded cache
     std::vector<PendingEvent> m_pending;
+    bool m_any_erased = false; // the erased table is not empty (skips a lookup per record)
 };
 
 // A deterministic id for a record given without one: "h-" and 20 hex digits of SHA-256 over its

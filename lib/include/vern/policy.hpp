@@ -47,8 +47,17 @@ struct PolicyInfo {
     std::string language = "nb";             // "nb" | "en"
     Duration request_deadline{0, 0, 30, "30d"};
     std::string supervisory_authority;
+    // The privacy statement this policy encodes (`statement = { title, url }`); empty when absent.
+    std::string statement_title;
+    std::string statement_url;
+    std::string data_protection_officer;        // GDPR art. 13(1)(b); empty when none is named
+    std::string storage;                        // where the data are stored, in words
+    std::vector<std::string> complaint_bodies;  // besides the supervisory authority
     SourcePos pos;
 };
+
+// Field key -> words for a citizen, in one language (`[labels.nb]`, a category's `labels.en`).
+using FieldLabels = std::map<std::string, std::string>;
 
 // Which record fields identify a subject, per selector kind (SPEC 3.2).
 struct Identifiers {
@@ -71,7 +80,40 @@ struct Category {
     std::string source;
     bool special = false;          // GDPR art. 9 special category
     std::optional<std::vector<std::string>> fields; // if set, ingest rejects other fields
+    std::map<std::string, FieldLabels> labels;  // language ("nb" | "en") -> overrides
+    std::vector<std::string> free_text;         // fields holding free text
+    std::vector<std::string> times;             // fields holding dates or times
     SourcePos pos;
+};
+
+// A place outside the controller that holds a copy of some categories' data (`[[recipient]]`):
+// a processor, a processor's sub-processor, or a third party that receives the data and decides
+// about them itself. One concept for every copy, so that deletions can reach each of them.
+enum class RecipientRole { processor, sub_processor, controller };
+const char* recipient_role_name(RecipientRole r); // "processor" | "sub_processor" | "controller"
+
+// The safeguard of a transfer outside the EU/EEA (GDPR art. 45, 46, 47, 49).
+enum class Safeguard { none, adequacy_decision, standard_contractual_clauses,
+                       binding_corporate_rules, derogation };
+const char* safeguard_name(Safeguard s); // "adequacy_decision", ...; "" for none
+
+struct Recipient {
+    std::string id;
+    std::string name;
+    RecipientRole role = RecipientRole::processor;
+    std::string engaged_by;              // sub_processor: the id of the processor engaging it
+    std::vector<std::string> categories; // resolved: listed, "*" expanded, and named by categories
+    std::string purpose;
+    std::string location;
+    bool third_country = false;          // outside the EU/EEA
+    Safeguard safeguard = Safeguard::none;
+    std::string safeguard_ref;
+    std::string contact;
+    bool active = true;                  // false: named by the statement, not in use at present
+    std::string note;
+    SourcePos pos;
+
+    bool holds(const std::string& category_id) const;
 };
 
 enum class AnchorKind { created, event, global, last_activity };
@@ -88,7 +130,7 @@ const char* action_name(Action a);      // "delete" | "anonymize"
 
 // One anonymisation method (SPEC 3.4).
 struct AnonMethod {
-    enum class Kind { remove, redact, drop_last, mask_last, truncate_ip, band, year };
+    enum class Kind { remove, redact, drop_last, mask_last, truncate_ip, band, year, month, week };
     Kind kind = Kind::remove;
     int n = 0;        // for drop_last:N, mask_last:N, band:N
     std::string text; // as written, e.g. "drop_last:4"
@@ -136,11 +178,18 @@ struct Policy {
     Identifiers identifiers;
     std::vector<Category> categories;
     std::vector<Rule> rules;
+    std::vector<Recipient> recipients;
+    std::map<std::string, FieldLabels> labels; // language ("nb" | "en") -> field labels
     std::vector<PolicyTest> tests;
     std::vector<std::string> files; // the files read, in order
     std::string digest;             // hex SHA-256 over the files (sorted paths and contents)
 
     const Category* find_category(const std::string& id) const;
+    const Recipient* find_recipient(const std::string& id) const;
+    // The words for a field of a category in `language`: the category's label, else the
+    // policy's, else the field key itself.
+    std::string field_label(const std::string& category_id, const std::string& field,
+                            const std::string& language) const;
 };
 
 struct PolicyLoad {

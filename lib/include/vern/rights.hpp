@@ -57,6 +57,10 @@ struct ReportRecord {
     std::optional<Instant> next_due;  // the next scheduled deletion/anonymisation (engine)
     std::string next_action;          // "delete" | "anonymize" | "" (with next_due)
     std::string next_rule;            // rule id of next_due
+    // Already due (overdue): what the next purge does to it, since when, and by which rule.
+    std::optional<Instant> due_since;
+    std::string due_action;           // "delete" | "anonymize" (with due_since)
+    std::string due_rule;
     nlohmann::json fields = nlohmann::json::object(); // empty object when withheld
     bool withheld = false;            // special category, shown only with include_special
     bool held = false;                // under an active legal hold
@@ -72,11 +76,32 @@ struct ReportCategory {
     std::string legal_ref;
     Role role = Role::controller;
     std::string controller;           // processor categories: whose data it is
-    std::vector<std::string> recipients;
+    std::vector<std::string> recipients; // free-text entries and the names of linked recipients
     std::string source;
     bool special = false;
     std::vector<std::string> retention; // describe_rule of every rule covering the category
+    std::map<std::string, std::string> labels; // field key -> words, in the report's language
     std::vector<ReportRecord> records;
+};
+
+// A place that holds a copy of some of the reported categories (a policy [[recipient]]).
+struct ReportRecipient {
+    std::string id;
+    std::string name;
+    RecipientRole role = RecipientRole::processor;
+    std::string role_text;            // in the report's language
+    std::string engaged_by;           // sub-processor: the name of the processor engaging it
+    std::vector<std::string> categories; // ids of the reported categories it holds
+    std::vector<std::string> category_titles;
+    std::string purpose;
+    std::string location;
+    bool third_country = false;
+    Safeguard safeguard = Safeguard::none;
+    std::string safeguard_text;       // in the report's language
+    std::string safeguard_ref;
+    std::string contact;
+    bool active = true;
+    std::string note;
 };
 
 struct ReportEvent {
@@ -106,6 +131,13 @@ struct AccessReport {
     std::string controller;
     std::string contact;
     std::string supervisory_authority;
+    std::string organisation;         // the policy's name: who runs vern and answers
+    std::string statement_title;      // the privacy statement, when the policy names it
+    std::string statement_url;
+    std::string data_protection_officer;
+    std::string storage;
+    std::vector<std::string> complaint_bodies;
+    std::vector<ReportRecipient> recipients; // those holding a reported category, policy order
     std::string subject;              // the subject's ref
     std::string pseudonym;            // for the audit log
     bool include_special = false;
@@ -118,6 +150,11 @@ struct AccessReport {
     std::vector<ReportRight> rights;
     std::optional<std::int64_t> request;
 };
+
+// The policy's recipients that hold any of `categories` (policy order), in `lang`.
+std::vector<ReportRecipient> report_recipients(const Policy& policy,
+                                               const std::vector<ReportCategory>& categories,
+                                               Language lang);
 
 // Builds the report of one subject at `now` (reads only, one snapshot). With options.request,
 // first checks that the request is open, about this subject and of kind access or portability

@@ -120,6 +120,7 @@ struct RecordUpdate {
     std::string fields_json;                // new fields (compact JSON object)
     std::vector<std::string> applied_rules; // the complete new set
     bool unlink = false;                    // detach from the subject (irreversible)
+    Instant at{};                           // when (for the erased key of the former id)
 };
 
 enum class EventScope { subject, record, global };
@@ -288,6 +289,7 @@ class Store {
     virtual UpsertResult upsert_record(const NewRecord& record, Instant now) = 0;
     virtual std::optional<StoredRecord> find_record(std::string_view id) = 0;
     virtual std::optional<RowId> find_record_rowid(std::string_view id) = 0;
+    virtual std::optional<StoredRecord> find_record_by_rowid(RowId rowid) = 0;
     // Deletes records (their record events and identifier rows go with them). Returns the number
     // deleted; unknown rowids are ignored. REQUIRES a write transaction.
     virtual std::int64_t delete_records(std::span<const RowId> rowids) = 0;
@@ -345,6 +347,7 @@ class Store {
     virtual std::string pseudonym(std::string_view ref) const = 0;
     virtual void add_erased(std::string_view pseudonym, Instant at) = 0;
     virtual bool is_erased(std::string_view pseudonym) = 0;
+    virtual bool has_erased() = 0; // any entry at all
     // An erasure that leaves the subject in the store (a record retained) keeps, in the same
     // erased table, a marker for the subject and a key for each erased record, so that ingest
     // refuses those records later. Keyed like pseudonyms: no ref or record id is stored.
@@ -354,6 +357,12 @@ class Store {
     }
     std::string erased_record_key(std::string_view ref, std::string_view record_id) const {
         return pseudonym(std::string(ref) + '\x1f' + std::string(record_id));
+    }
+    // An unlinked record gets a fresh random id ("anon-" and 16 hex digits): its former id is a
+    // key into the source systems. The former id's key goes into the erased table, so that
+    // ingest refuses to bring the linked original back. NOTE: persisted; never change it.
+    std::string unlinked_record_key(std::string_view record_id) const {
+        return pseudonym(std::string("\x1e") + std::string(record_id));
     }
 
     // -- audit log (see audit.hpp) --

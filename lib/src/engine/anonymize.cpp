@@ -9,6 +9,9 @@
 
 #include "vern/text.hpp"
 
+#include <date/date.h>
+#include <date/iso_week.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -241,6 +244,44 @@ std::optional<nlohmann::json> year(const nlohmann::json& v) {
     return std::nullopt;
 }
 
+// The date a value starts with, as written: "2026-05-17", "2026-05-17T10:00:00+02:00".
+std::optional<date::year_month_day> written_date(const std::string& s) {
+    if (!(is_digits(s, 0, 4) && s.size() >= 10 && s[4] == '-' && is_digits(s, 5, 2) &&
+          s[7] == '-' && is_digits(s, 8, 2))) {
+        return std::nullopt;
+    }
+    if (s.size() > 10 && s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
+    const date::year_month_day ymd{date::year{std::stoi(s.substr(0, 4))},
+                                   date::month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
+                                   date::day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
+    if (!ymd.ok()) return std::nullopt;
+    return ymd;
+}
+
+// "2026-05-17" or "2026-05-17T10:00:00+02:00" -> "2026-05"; a bare "2026-05" stays.
+std::optional<nlohmann::json> month(const nlohmann::json& v) {
+    if (!v.is_string()) return std::nullopt;
+    const std::string& s = v.get_ref<const std::string&>();
+    if (s.size() == 7 && is_digits(s, 0, 4) && s[4] == '-' && is_digits(s, 5, 2)) {
+        const int m = std::stoi(s.substr(5, 2));
+        if (m >= 1 && m <= 12) return s;
+        return std::nullopt;
+    }
+    if (!written_date(s)) return std::nullopt;
+    return s.substr(0, 7);
+}
+
+// "2026-05-17" -> "2026-W20" (ISO 8601 week: Monday to Sunday; week 1 holds the first Thursday,
+// so 2027-01-01 is "2026-W53").
+std::optional<nlohmann::json> week(const nlohmann::json& v) {
+    if (!v.is_string()) return std::nullopt;
+    auto ymd = written_date(v.get_ref<const std::string&>());
+    if (!ymd) return std::nullopt;
+    const iso_week::year_weeknum_weekday iso{date::sys_days{*ymd}};
+    return fmt::format("{:04}-W{:02}", static_cast<int>(iso.year()),
+                       static_cast<unsigned>(iso.weeknum()));
+}
+
 } // namespace
 
 AnonOutcome anonymize_value_checked(const nlohmann::json& value, const AnonMethod& m) {
@@ -274,6 +315,14 @@ AnonOutcome anonymize_value_checked(const nlohmann::json& value, const AnonMetho
     case Kind::year:
         out = year(value);
         reason = "the value is not a date or a year";
+        break;
+    case Kind::month:
+        out = month(value);
+        reason = "the value is not a date or a month (YYYY-MM)";
+        break;
+    case Kind::week:
+        out = week(value);
+        reason = "the value is not a date";
         break;
     }
     if (!out) {

@@ -4,6 +4,8 @@
 
 #include <fmt/core.h>
 
+#include <map>
+
 namespace vern {
 namespace {
 
@@ -83,7 +85,7 @@ class TestRun {
             if (auto f = r.find("fields"); f != r.end()) {
                 rec.fields = *f;
             }
-            m_store->upsert_record(rec, rec.created);
+            m_rowids[rec.id] = m_store->upsert_record(rec, rec.created).rowid;
         }
         for (const nlohmann::json& e : m_test.events) {
             Event ev;
@@ -147,27 +149,34 @@ class TestRun {
         return s;
     }
 
+    // By the row, not the id: an unlinked record gets a fresh id, and the test names the old one.
+    std::optional<StoredRecord> find(const std::string& id) {
+        auto it = m_rowids.find(id);
+        if (it == m_rowids.end()) return m_store->find_record(id);
+        return m_store->find_record_by_rowid(it->second);
+    }
+
     void check() {
         for (const std::string& id : m_test.expect_deleted) {
-            auto r = m_store->find_record(id);
+            auto r = find(id);
             if (r) {
                 fail(id, "deleted", describe(r));
             }
         }
         for (const std::string& id : m_test.expect_kept) {
-            auto r = m_store->find_record(id);
+            auto r = find(id);
             if (!r || !r->applied_rules.empty()) {
                 fail(id, "kept (present, not anonymized)", describe(r));
             }
         }
         for (const auto& [id, fields] : m_test.expect_anonymized) {
-            auto r = m_store->find_record(id);
+            auto r = find(id);
             if (!r || r->applied_rules.empty() || r->fields() != fields) {
                 fail(id, fmt::format("anonymized, fields {}", fields.dump()), describe(r));
             }
         }
         for (const std::string& id : m_test.expect_unlinked) {
-            auto r = m_store->find_record(id);
+            auto r = find(id);
             if (!r || !r->unlinked) {
                 fail(id, "unlinked", describe(r));
             }
@@ -182,6 +191,7 @@ class TestRun {
     const Policy& m_policy;
     const PolicyTest& m_test;
     std::unique_ptr<Store> m_store;
+    std::map<std::string, RowId> m_rowids; // the test's record ids
     TestCaseResult m_result;
 };
 

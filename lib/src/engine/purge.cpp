@@ -253,6 +253,7 @@ class PurgeRun {
         u.applied_rules.erase(std::unique(u.applied_rules.begin(), u.applied_rules.end()),
                               u.applied_rules.end());
         u.unlink = u.unlink && !r.unlinked;
+        u.at = m_opts.now;
         // The methods only make valid UTF-8 from valid UTF-8; should the fields still not
         // serialise, they are all redacted rather than the run fail.
         try {

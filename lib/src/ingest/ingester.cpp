@@ -95,6 +95,7 @@ Ingester::Ingester(Store& store, const Policy& policy, const IngestOptions& opti
     }
     m_consent_purposes.assign(purposes.begin(), purposes.end());
     m_store.set_identifier_fields(policy.identifiers);
+    m_any_erased = m_store.has_erased();
 }
 
 std::string Ingester::add(const nlohmann::json& line, std::string_view where) {
@@ -200,6 +201,10 @@ std::string Ingester::add_record(const nlohmann::json& line) {
 
     SubjectState st = subject(*ref, false, error);
     if (!error.empty()) return error;
+    if (m_any_erased && m_store.is_erased(m_store.unlinked_record_key(record.id))) {
+        return fmt::format("record \"{}\" was anonymised and detached from its subject; it cannot "
+                           "be replaced", record.id);
+    }
     if (st.partly_erased && m_store.is_erased(m_store.erased_record_key(*ref, record.id))) {
         return fmt::format("record \"{}\" of subject \"{}\" was erased; it is never ingested "
                            "again", record.id, *ref);

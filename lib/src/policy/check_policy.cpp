@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 namespace vern::policy_detail {
@@ -125,6 +126,146 @@ void check_identifiers(LoadState& state) {
     }
 }
 
+// A category's `recipients` entry that is a [[recipient]] id links the two; the recipient then
+// holds the category. Every recipient must hold some category, and a sub-processor must name the
+// processor that engages it.
+void check_recipients(LoadState& state) {
+    Policy& p = state.policy;
+    for (const auto& c : p.categories) {
+        for (const auto& name : c.recipients) {
+            for (auto& rec : p.recipients) {
+                if (rec.id == name && !rec.holds(c.id)) rec.categories.push_back(c.id);
+            }
+        }
+    }
+    for (auto& rec : p.recipients) {
+        // Policy order, whichever way a category came in.
+        std::vector<std::string> ordered;
+        for (const auto& c : p.categories) {
+            if (rec.holds(c.id)) ordered.push_back(c.id);
+        }
+        rec.categories = std::move(ordered);
+        if (rec.categories.empty() && !rec.id.empty()) {
+            state.reporter.error(rec.pos,
+                                 fmt::format("recipient '{}' holds no category: list them in "
+                                             "`categories` (or \"*\"), or name '{}' in a "
+                                             "category's `recipients`",
+                                             rec.id, rec.id));
+        }
+        if (rec.role == RecipientRole::sub_processor) {
+            const Recipient* by = rec.engaged_by.empty() ? nullptr : p.find_recipient(rec.engaged_by);
+            if (rec.engaged_by.empty()) {
+                state.reporter.error(rec.pos, fmt::format("sub-processor '{}' needs `engaged_by`: "
+                                                          "the id of the processor that engages it",
+                                                          rec.id));
+            } else if (!by || by->role == RecipientRole::controller) {
+                std::vector<std::string> processors;
+                for (const auto& other : p.recipients) {
+                    if (other.role != RecipientRole::controller && other.id != rec.id)
+                        processors.push_back(other.id);
+                }
+                state.reporter.error(rec.pos,
+                                     fmt::format("sub-processor '{}' is engaged_by '{}', which is "
+                                                 "no processor's id{}",
+                                                 rec.id, rec.engaged_by,
+                                                 did_you_mean(rec.engaged_by, processors)));
+            }
+        } else if (!rec.engaged_by.empty()) {
+            state.reporter.error(rec.pos, fmt::format("recipient '{}' has `engaged_by` but role "
+                                                      "\"{}\"; only a sub_processor is engaged by "
+                                                      "a processor",
+                                                      rec.id, recipient_role_name(rec.role)));
+        }
+    }
+}
+
+// With [labels.L] present, every declared field should have words in L: a report in L that
+// mixes words and raw keys reads as a mistake.
+void check_labels(LoadState& state) {
+    const Policy& p = state.policy;
+    std::set<std::string> languages;
+    for (const auto& [lang, labels] : p.labels) languages.insert(lang);
+    for (const auto& c : p.categories) {
+        for (const auto& [lang, labels] : c.labels) languages.insert(lang);
+    }
+    for (const auto& lang : languages) {
+        for (const auto& c : p.categories) {
+            if (!c.fields) continue;
+            std::string missing;
+            for (const auto& f : *c.fields) {
+                if (p.field_label(c.id, f, lang) == f) missing += (missing.empty() ? "" : ", ") + f;
+            }
+            if (!missing.empty()) {
+                state.reporter.warning(c.pos,
+                                       fmt::format("category '{}' has fields without a label in "
+                                                   "[labels.{}]: {} (access reports in {} would "
+                                                   "show the raw key)",
+                                                   c.id, lang, missing, lang));
+            }
+        }
+    }
+}
+
+bool is_identifier_field(const Identifiers& ids, const std::string& field) {
+    for (const auto* list : {&ids.email, &ids.phone, &ids.national_id, &ids.name}) {
+        if (std::find(list->begin(), list->end(), field) != list->end()) return true;
+    }
+    return false;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& s) {
+    return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+// An unlinked record is meant to be anonymous statistics. Whatever could still point at the
+// person must go with the link: identifier fields and free text removed or redacted, times
+// coarsened to a year, month or week (or removed). The record gets a fresh id when unlinked.
+void check_unlink_leftovers(LoadState& state) {
+    using Kind = AnonMethod::Kind;
+    const Policy& p = state.policy;
+    for (const auto& rule : p.rules) {
+        if (rule.action != Action::anonymize || !rule.unlink) continue;
+        for (const auto& c : p.categories) {
+            if (!rule.covers(c.id)) continue;
+            std::vector<std::string> candidates = c.fields.value_or(std::vector<std::string>{});
+            for (const auto* extra : {&c.free_text, &c.times}) {
+                for (const auto& f : *extra) {
+                    if (!contains(candidates, f)) candidates.push_back(f);
+                }
+            }
+            for (const auto& field : candidates) {
+                auto m = rule.fields.find(field);
+                const bool removed =
+                    m != rule.fields.end() &&
+                    (m->second.kind == Kind::remove || m->second.kind == Kind::redact);
+                std::string problem;
+                if (is_identifier_field(p.identifiers, field) && m == rule.fields.end()) {
+                    problem = fmt::format("keeps identifier field '{}' ([identifiers]); remove it",
+                                          field);
+                } else if (contains(c.free_text, field) && !removed) {
+                    problem = fmt::format("keeps free-text field '{}', which may name the person; "
+                                          "use \"remove\" or \"redact\"",
+                                          field);
+                } else if (contains(c.times, field) &&
+                           (m == rule.fields.end() ||
+                            !(removed || m->second.kind == Kind::year ||
+                              m->second.kind == Kind::month || m->second.kind == Kind::week))) {
+                    problem = fmt::format("keeps the exact time in '{}', which can single the "
+                                          "person out; coarsen it with \"year\", \"month\" or "
+                                          "\"week\", or remove it",
+                                          field);
+                }
+                if (!problem.empty()) {
+                    state.reporter.warning(rule.pos,
+                                           fmt::format("rule '{}' unlinks records of category "
+                                                       "'{}' but {}",
+                                                       rule.id, c.id, problem));
+                }
+            }
+        }
+    }
+}
+
 } // namespace
 
 void check_policy(LoadState& state) {
@@ -134,6 +275,9 @@ void check_policy(LoadState& state) {
     check_storage_limitation(state);
     check_consent_purposes(state);
     check_identifiers(state);
+    check_recipients(state);
+    check_labels(state);
+    check_unlink_leftovers(state);
 }
 
 } // namespace vern::policy_detail

@@ -197,10 +197,12 @@ PolicyLoad load_policy(const std::vector<std::string>& paths) {
     }
 
     // Pass 1: [policy], [identifiers] and the top-level keys, so that later passes know the zone.
-    static const std::vector<std::string> k_top = {"policy", "identifiers", "category", "rule",
+    static const std::vector<std::string> k_top = {"policy",   "identifiers", "labels",
+                                                   "category", "recipient",   "rule",
                                                    "test"};
     std::optional<SourcePos> policy_pos;
     std::optional<SourcePos> identifiers_pos;
+    std::optional<SourcePos> labels_pos;
     for (const auto& f : files) {
         if (!f.table) {
             continue;
@@ -211,6 +213,8 @@ PolicyLoad load_policy(const std::vector<std::string>& paths) {
             } else if (key == "identifiers") {
                 read_singleton(node, "identifiers", f.display, identifiers_pos, state,
                                parse_identifiers);
+            } else if (key == "labels") {
+                read_singleton(node, "labels", f.display, labels_pos, state, parse_labels);
             } else if (std::find(k_top.begin(), k_top.end(), key.str()) == k_top.end()) {
                 const char* what = node.is_table() || node.is_array() ? "table" : "key";
                 reporter.error(pos_of(f.display, key.source()),
@@ -226,9 +230,12 @@ PolicyLoad load_policy(const std::vector<std::string>& paths) {
     }
     state.zone = load.policy.info.zone ? load.policy.info.zone : date::locate_zone("UTC");
 
-    // Passes 2-4: categories before the rules that name them, both before the tests.
+    // Passes 2-5: categories before the recipients and rules that name them, all before the tests.
     const std::pair<const char*, void (*)(const toml::table&, const std::string&, LoadState&)>
-        k_arrays[] = {{"category", parse_category}, {"rule", parse_rule}, {"test", parse_test}};
+        k_arrays[] = {{"category", parse_category},
+                      {"recipient", parse_recipient},
+                      {"rule", parse_rule},
+                      {"test", parse_test}};
     for (const auto& [key, parse] : k_arrays) {
         for (const auto& f : files) {
             if (const toml::node* node = f.table ? f.table->get(key) : nullptr) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace vern::policy_detail {
@@ -83,6 +84,21 @@ void check_consent_purpose(TableReader& r, Category& c, bool basis_known) {
     }
 }
 
+// A label for a field the category does not declare (when it declares its fields) is a typo.
+void check_fields_declared(TableReader& r, const Category& c, const toml::table& words,
+                           const char* what, LoadState& state) {
+    if (!c.fields) return;
+    for (auto&& [key, value] : words) {
+        const std::string field(key.str());
+        if (std::find(c.fields->begin(), c.fields->end(), field) == c.fields->end()) {
+            state.reporter.error(pos_of(r.file(), key.source()),
+                                 fmt::format("{} names field '{}', which category '{}' does not "
+                                             "declare in `fields`{}",
+                                             what, field, c.id, did_you_mean(field, *c.fields)));
+        }
+    }
+}
+
 } // namespace
 
 bool is_valid_category_id(std::string_view id) {
@@ -100,7 +116,8 @@ bool is_valid_category_id(std::string_view id) {
 void parse_category(const toml::table& table, const std::string& file, LoadState& state) {
     TableReader r(table, file, "[[category]]",
                   {"id", "title", "purpose", "legal_basis", "legal_ref", "consent_purpose", "role",
-                   "controller", "recipients", "source", "special", "fields"},
+                   "controller", "recipients", "source", "special", "fields", "labels", "free_text",
+                   "times"},
                   state.reporter);
     Category c;
     c.pos = r.pos();
@@ -134,6 +151,31 @@ void parse_category(const toml::table& table, const std::string& file, LoadState
     c.source = r.string("source").value_or("");
     c.special = r.boolean("special").value_or(false);
     c.fields = r.string_array("fields");
+    if (const toml::table* labels = r.table("labels")) {
+        TableReader l(*labels, file, fmt::format("[[category]] '{}' labels", c.id), {"nb", "en"},
+                      state.reporter);
+        for (const char* lang : {"nb", "en"}) {
+            if (const toml::table* words = l.table(lang)) {
+                read_field_labels(*words, file,
+                                  fmt::format("[[category]] '{}' labels.{}", c.id, lang),
+                                  c.labels[lang], state);
+                check_fields_declared(r, c, *words, "labels", state);
+            }
+        }
+    }
+    c.free_text = r.string_array("free_text").value_or(std::vector<std::string>{});
+    c.times = r.string_array("times").value_or(std::vector<std::string>{});
+    for (const char* key : {"free_text", "times"}) {
+        const auto& list = std::string_view(key) == "free_text" ? c.free_text : c.times;
+        for (const auto& field : list) {
+            if (c.fields && std::find(c.fields->begin(), c.fields->end(), field) == c.fields->end()) {
+                state.reporter.error(r.pos(key),
+                                     fmt::format("{} names field '{}', which category '{}' does "
+                                                 "not declare in `fields`{}",
+                                                 key, field, c.id, did_you_mean(field, *c.fields)));
+            }
+        }
+    }
     state.policy.categories.push_back(std::move(c));
 }
 

@@ -28,7 +28,8 @@ std::string suggest_zone(const std::string& name) {
 void parse_policy_info(const toml::table& table, const std::string& file, LoadState& state) {
     TableReader r(table, file, "[policy]",
                   {"name", "controller", "contact", "timezone", "language", "request_deadline",
-                   "supervisory_authority"},
+                   "supervisory_authority", "statement", "data_protection_officer", "storage",
+                   "complaint_bodies"},
                   state.reporter);
     PolicyInfo& info = state.policy.info;
     info.pos = r.pos();
@@ -74,6 +75,54 @@ void parse_policy_info(const toml::table& table, const std::string& file, LoadSt
     } else if (!r.has("supervisory_authority")) {
         state.reporter.warning(r.pos(), "[policy] has no supervisory_authority: access reports "
                                         "cannot say where to complain (GDPR art. 15(1)(f))");
+    }
+    if (const toml::table* statement = r.table("statement")) {
+        TableReader s(*statement, file, "[policy] statement", {"title", "url"}, state.reporter);
+        info.statement_title = s.nonblank_string("title", true).value_or("");
+        info.statement_url = s.nonblank_string("url", true).value_or("");
+    }
+    info.data_protection_officer = r.nonblank_string("data_protection_officer").value_or("");
+    info.storage = r.nonblank_string("storage").value_or("");
+    if (auto bodies = r.string_array("complaint_bodies")) {
+        for (const auto& body : *bodies) {
+            if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+                state.reporter.error(r.pos("complaint_bodies"),
+                                     "complaint_bodies must not contain an empty string");
+            } else {
+                info.complaint_bodies.push_back(body);
+            }
+        }
+    }
+}
+
+void parse_labels(const toml::table& table, const std::string& file, LoadState& state) {
+    TableReader r(table, file, "[labels]", {"nb", "en"}, state.reporter);
+    state.labels_pos = r.pos();
+    for (const char* lang : {"nb", "en"}) {
+        if (const toml::table* labels = r.table(lang)) {
+            read_field_labels(*labels, file, fmt::format("[labels.{}]", lang),
+                              state.policy.labels[lang], state);
+        }
+    }
+}
+
+void read_field_labels(const toml::table& table, const std::string& file,
+                       const std::string& context, FieldLabels& out, LoadState& state) {
+    for (auto&& [key, value] : table) {
+        const auto* text = value.as_string();
+        if (!text) {
+            state.reporter.error(pos_of(file, value.source()),
+                                 fmt::format("{} {} must be a string (the words for the field), "
+                                             "not {}",
+                                             context, key.str(), type_name(value)));
+            continue;
+        }
+        if (text->get().find_first_not_of(" \t\r\n") == std::string::npos) {
+            state.reporter.error(pos_of(file, value.source()),
+                                 fmt::format("{} {} must not be empty", context, key.str()));
+            continue;
+        }
+        out[std::string(key.str())] = text->get();
     }
 }
 

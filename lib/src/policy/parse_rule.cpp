@@ -203,7 +203,7 @@ Expected<AnonMethod> parse_anon_method(std::string_view text) {
     using Kind = AnonMethod::Kind;
     static const std::vector<std::pair<std::string, Kind>> k_plain = {
         {"remove", Kind::remove}, {"redact", Kind::redact}, {"truncate_ip", Kind::truncate_ip},
-        {"year", Kind::year}};
+        {"year", Kind::year}, {"month", Kind::month}, {"week", Kind::week}};
     static const std::vector<std::pair<std::string, Kind>> k_with_n = {
         {"drop_last", Kind::drop_last}, {"mask_last", Kind::mask_last}, {"band", Kind::band}};
     AnonMethod m;

@@ -26,6 +26,8 @@ struct LoadState {
     std::map<std::string, SourcePos> category_ids;
     std::set<std::string> duplicate_categories; // their fields are not checked (which one?)
     std::map<std::string, SourcePos> rule_ids;
+    std::map<std::string, SourcePos> recipient_ids;
+    SourcePos labels_pos; // line 0 while no [labels] was read
     // if_consent / unless_consent purposes as used by rules, with their positions.
     std::vector<std::pair<std::string, SourcePos>> consent_uses;
     SourcePos identifiers_pos; // line 0 while no [identifiers] was read
@@ -34,6 +36,16 @@ struct LoadState {
 // [policy] (3.1) and [identifiers] (3.2).
 void parse_policy_info(const toml::table& table, const std::string& file, LoadState& state);
 void parse_identifiers(const toml::table& table, const std::string& file, LoadState& state);
+
+// [labels] with [labels.nb] / [labels.en]: field key -> label, policy-wide.
+void parse_labels(const toml::table& table, const std::string& file, LoadState& state);
+// Reads `field = "label"` pairs of one language into `out`; `context` names the table.
+void read_field_labels(const toml::table& table, const std::string& file,
+                       const std::string& context, FieldLabels& out, LoadState& state);
+
+// One [[recipient]], appended to state.policy.recipients; needs every category parsed already.
+// Links from categories' `recipients` and the checks across recipients are in check_policy.
+void parse_recipient(const toml::table& table, const std::string& file, LoadState& state);
 
 // One [[category]] (3.3), appended to state.policy.categories.
 void parse_category(const toml::table& table, const std::string& file, LoadState& state);

@@ -48,6 +48,54 @@ const Category* Policy::find_category(const std::string& id) const {
     return nullptr;
 }
 
+const char* recipient_role_name(RecipientRole r) {
+    switch (r) {
+    case RecipientRole::processor: return "processor";
+    case RecipientRole::sub_processor: return "sub_processor";
+    case RecipientRole::controller: return "controller";
+    }
+    return "processor";
+}
+
+const char* safeguard_name(Safeguard s) {
+    switch (s) {
+    case Safeguard::none: return "";
+    case Safeguard::adequacy_decision: return "adequacy_decision";
+    case Safeguard::standard_contractual_clauses: return "standard_contractual_clauses";
+    case Safeguard::binding_corporate_rules: return "binding_corporate_rules";
+    case Safeguard::derogation: return "derogation";
+    }
+    return "";
+}
+
+bool Recipient::holds(const std::string& category_id) const {
+    return std::find(categories.begin(), categories.end(), category_id) != categories.end();
+}
+
+const Recipient* Policy::find_recipient(const std::string& id) const {
+    for (const auto& r : recipients) {
+        if (r.id == id) {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+std::string Policy::field_label(const std::string& category_id, const std::string& field,
+                                const std::string& language) const {
+    auto label_in = [&](const std::map<std::string, FieldLabels>& labels) -> const std::string* {
+        auto lang = labels.find(language);
+        if (lang == labels.end()) return nullptr;
+        auto it = lang->second.find(field);
+        return it == lang->second.end() ? nullptr : &it->second;
+    };
+    if (const Category* c = find_category(category_id)) {
+        if (const std::string* l = label_in(c->labels)) return *l;
+    }
+    if (const std::string* l = label_in(labels)) return *l;
+    return field;
+}
+
 bool PolicyLoad::has_errors() const {
     return std::any_of(diagnostics.begin(), diagnostics.end(),
                        [](const Diagnostic& d) { return d.severity == Severity::error; });

@@ -26,12 +26,18 @@ void row(std::string& out, const char* label, const std::string& value) {
     out += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", html_escape(label), html_escape(value));
 }
 
-void render_record(std::string& out, const AccessReport& report, const ReportRecord& r,
-                   const rights::ReportTexts& t) {
+void render_record(std::string& out, const AccessReport& report, const ReportCategory& c,
+                   const ReportRecord& r, const rights::ReportTexts& t) {
     out += fmt::format("<h4>{} {}</h4>\n<table class=\"record\">\n", html_escape(t.record),
                        html_escape(r.id));
     row(out, t.created, format_local(r.created, report.zone));
-    if (r.next_due) {
+    if (r.due_since) {
+        row(out, t.next_due,
+            fmt::format(fmt::runtime(t.due_since),
+                        fmt::arg("due", format_local(*r.due_since, report.zone)),
+                        fmt::arg("action",
+                                 r.due_action == "anonymize" ? t.anonymize_action : t.delete_action)));
+    } else if (r.next_due) {
         const char* action = r.next_action == "anonymize" ? t.anonymize_action : t.delete_action;
         row(out, t.next_due,
             fmt::format("{} ({})", format_local(*r.next_due, report.zone), action));
@@ -42,8 +48,10 @@ void render_record(std::string& out, const AccessReport& report, const ReportRec
         out += fmt::format("<tr><td colspan=\"2\">{}</td></tr>\n", html_escape(t.withheld_fields));
     } else {
         for (const auto& [name, value] : r.fields.items()) {
+            auto label = c.labels.find(name);
             out += fmt::format("<tr><th class=\"field\">{}</th><td>{}</td></tr>\n",
-                               html_escape(name), html_escape(value_text(value)));
+                               html_escape(label == c.labels.end() ? name : label->second),
+                               html_escape(value_text(value)));
         }
     }
     out += "</table>\n";
@@ -74,7 +82,7 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
     if (c.role == Role::processor) {
         out += fmt::format("<p class=\"note processor\">{}</p>\n",
                            html_escape(fmt::format(fmt::runtime(t.processor),
-                                                   fmt::arg("organisation", report.controller),
+                                                   fmt::arg("organisation", report.organisation),
                                                    fmt::arg("controller", c.controller))));
     }
     if (c.special) {
@@ -82,8 +90,36 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
                            html_escape(report.include_special ? t.special_shown : t.special));
     }
     for (const auto& r : c.records)
-        render_record(out, report, r, t);
+        render_record(out, report, c, r, t);
     out += "</section>\n";
+}
+
+void render_recipients(std::string& out, const AccessReport& report,
+                       const rights::ReportTexts& t) {
+    if (report.recipients.empty()) return;
+    out += fmt::format("<h2>{}</h2>\n<p>{}</p>\n", html_escape(t.recipients_heading),
+                       html_escape(t.recipients_intro));
+    for (const auto& r : report.recipients) {
+        out += fmt::format("<section class=\"recipient\" id=\"recipient-{}\">\n<h3>{}{}</h3>\n"
+                           "<table>\n",
+                           html_escape(r.id), html_escape(r.name),
+                           r.active ? "" : html_escape(fmt::format(" ({})", t.inactive)));
+        row(out, t.role, r.engaged_by.empty() ? r.role_text : r.role_text + " (" + r.engaged_by + ")");
+        std::string holds;
+        for (const auto& title : r.category_titles) holds += (holds.empty() ? "" : "; ") + title;
+        row(out, t.holds, holds);
+        if (!r.purpose.empty()) row(out, t.purpose, r.purpose);
+        if (!r.location.empty()) row(out, t.location, r.location);
+        if (r.third_country) {
+            row(out, t.transfer,
+                r.safeguard_ref.empty() ? r.safeguard_text
+                                        : r.safeguard_text + " (" + r.safeguard_ref + ")");
+        }
+        if (!r.contact.empty()) row(out, t.contact, r.contact);
+        out += "</table>\n";
+        if (!r.note.empty()) out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(r.note));
+        out += "</section>\n";
+    }
 }
 
 } // namespace
@@ -113,11 +149,19 @@ std::string render_access_html(const AccessReport& report) {
                        html_escape(report.controller), k_style);
     out += fmt::format(
         "<h1>{}</h1>\n<p>{}</p>\n", html_escape(t.title),
-        html_escape(fmt::format(fmt::runtime(t.intro), fmt::arg("controller", report.controller),
+        html_escape(fmt::format(fmt::runtime(t.intro), fmt::arg("controller", report.organisation),
                                 fmt::arg("subject", report.subject))));
     out += "<table class=\"controller\">\n";
     row(out, t.controller, report.controller);
+    if (report.organisation != report.controller) row(out, t.organisation, report.organisation);
     row(out, t.contact, report.contact);
+    if (!report.data_protection_officer.empty()) row(out, t.dpo, report.data_protection_officer);
+    if (!report.storage.empty()) row(out, t.storage, report.storage);
+    if (!report.statement_title.empty()) {
+        out += fmt::format("<tr><th>{}</th><td>{} (<a href=\"{}\">{}</a>)</td></tr>\n",
+                           html_escape(t.statement), html_escape(report.statement_title),
+                           html_escape(report.statement_url), html_escape(report.statement_url));
+    }
     row(out, t.subject, report.subject);
     row(out, t.generated, format_local(report.generated, report.zone));
     out += "</table>\n";
@@ -126,6 +170,8 @@ std::string render_access_html(const AccessReport& report) {
     if (report.categories.empty()) out += fmt::format("<p>{}</p>\n", html_escape(t.no_records));
     for (const auto& c : report.categories)
         render_category(out, report, c, t);
+
+    render_recipients(out, report, t);
 
     if (!report.events.empty()) {
         out +=

@@ -17,6 +17,9 @@ nlohmann::json record_json(const ReportRecord& r) {
                      {"next_due", r.next_due ? nlohmann::json(format_utc(*r.next_due)) : nullptr},
                      {"next_action", optional_text(r.next_action)},
                      {"next_rule", optional_text(r.next_rule)},
+                     {"due_since", r.due_since ? nlohmann::json(format_utc(*r.due_since)) : nullptr},
+                     {"due_action", optional_text(r.due_action)},
+                     {"due_rule", optional_text(r.due_rule)},
                      {"held", r.held},
                      {"withheld", r.withheld},
                      {"fields", r.withheld ? nlohmann::json(nullptr) : r.fields}};
@@ -40,7 +43,26 @@ nlohmann::json category_json(const ReportCategory& c) {
             {"source", optional_text(c.source)},
             {"special", c.special},
             {"retention", c.retention},
+            {"labels", c.labels},
             {"records", std::move(records)}};
+}
+
+nlohmann::json recipient_json(const ReportRecipient& r) {
+    return {{"id", r.id},
+            {"name", r.name},
+            {"role", recipient_role_name(r.role)},
+            {"role_text", r.role_text},
+            {"engaged_by", optional_text(r.engaged_by)},
+            {"categories", r.categories},
+            {"purpose", optional_text(r.purpose)},
+            {"location", optional_text(r.location)},
+            {"third_country", r.third_country},
+            {"safeguard", r.third_country ? nlohmann::json(safeguard_name(r.safeguard)) : nullptr},
+            {"safeguard_text", optional_text(r.safeguard_text)},
+            {"safeguard_ref", optional_text(r.safeguard_ref)},
+            {"contact", optional_text(r.contact)},
+            {"active", r.active},
+            {"note", optional_text(r.note)}};
 }
 
 } // namespace
@@ -58,6 +80,9 @@ nlohmann::json access_report_json(const AccessReport& report) {
     for (const auto& c : report.consents) {
         history.push_back({{"purpose", c.purpose}, {"given", c.given}, {"at", format_utc(c.at)}});
     }
+    nlohmann::json recipients = nlohmann::json::array();
+    for (const auto& r : report.recipients)
+        recipients.push_back(recipient_json(r));
     nlohmann::json rights = nlohmann::json::array();
     for (const auto& r : report.rights)
         rights.push_back({{"right", r.key}, {"text", r.text}});
@@ -68,6 +93,15 @@ nlohmann::json access_report_json(const AccessReport& report) {
              {{"name", report.controller},
               {"contact", report.contact},
               {"policy", report.policy_name}}},
+            // Added in issue 12, beside "controller" (whose keys stay as they were).
+            {"data_protection_officer", optional_text(report.data_protection_officer)},
+            {"storage", optional_text(report.storage)},
+            {"statement", report.statement_title.empty()
+                              ? nlohmann::json(nullptr)
+                              : nlohmann::json{{"title", report.statement_title},
+                                               {"url", report.statement_url}}},
+            {"complaint_bodies", report.complaint_bodies},
+            {"recipients", std::move(recipients)},
             {"supervisory_authority", optional_text(report.supervisory_authority)},
             {"subject", {{"ref", report.subject}}},
             {"include_special", report.include_special},

@@ -10,6 +10,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -33,6 +34,22 @@ ReportCategory describe_category(const Policy& policy, const std::string& id, La
     c.role = cat->role;
     c.controller = cat->controller;
     c.recipients = cat->recipients;
+    for (const Recipient& rec : policy.recipients) {
+        if (!rec.holds(id)) continue;
+        // A linked entry shows the recipient's name instead of its id.
+        auto it = std::find(c.recipients.begin(), c.recipients.end(), rec.id);
+        if (it != c.recipients.end()) {
+            *it = rec.name;
+        } else if (std::find(c.recipients.begin(), c.recipients.end(), rec.name) ==
+                   c.recipients.end()) {
+            c.recipients.push_back(rec.name);
+        }
+    }
+    if (cat->fields) {
+        for (const auto& f : *cat->fields) {
+            c.labels[f] = policy.field_label(id, f, language_name(lang));
+        }
+    }
     c.source = cat->source;
     c.special = cat->special;
     for (const Rule& rule : policy.rules) {
@@ -63,6 +80,38 @@ bool is_held(const std::vector<Hold>& holds, const StoredRecord& r) {
 
 } // namespace
 
+std::vector<ReportRecipient> report_recipients(const Policy& policy,
+                                               const std::vector<ReportCategory>& categories,
+                                               Language lang) {
+    std::vector<ReportRecipient> out;
+    for (const Recipient& rec : policy.recipients) {
+        ReportRecipient r;
+        for (const auto& c : categories) {
+            if (rec.holds(c.id)) {
+                r.categories.push_back(c.id);
+                r.category_titles.push_back(c.title);
+            }
+        }
+        if (r.categories.empty()) continue;
+        r.id = rec.id;
+        r.name = rec.name;
+        r.role = rec.role;
+        r.role_text = rights::recipient_role_words(rec.role, lang);
+        if (const Recipient* by = policy.find_recipient(rec.engaged_by)) r.engaged_by = by->name;
+        r.purpose = rec.purpose;
+        r.location = rec.location;
+        r.third_country = rec.third_country;
+        r.safeguard = rec.safeguard;
+        r.safeguard_text = rights::safeguard_words(rec.safeguard, lang);
+        r.safeguard_ref = rec.safeguard_ref;
+        r.contact = rec.contact;
+        r.active = rec.active;
+        r.note = rec.note;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 AccessReport build_access_report(Store& store, const Policy& policy, const Subject& subject,
                                  Instant now, const AccessOptions& options) {
     AccessReport report;
@@ -73,6 +122,12 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
     report.controller = policy.info.controller;
     report.contact = policy.info.contact;
     report.supervisory_authority = policy.info.supervisory_authority;
+    report.organisation = policy.info.name;
+    report.statement_title = policy.info.statement_title;
+    report.statement_url = policy.info.statement_url;
+    report.data_protection_officer = policy.info.data_protection_officer;
+    report.storage = policy.info.storage;
+    report.complaint_bodies = policy.info.complaint_bodies;
     report.subject = subject.ref;
     report.pseudonym = store.pseudonym(subject.ref);
     report.include_special = options.include_special;
@@ -86,6 +141,7 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
     const std::vector<Hold> holds = store.list_holds();
     std::map<std::string, std::vector<ReportRecord>> by_category;
     std::unordered_map<RowId, std::string> record_ids;
+    std::map<std::string, std::set<std::string>> labels_seen; // category -> field keys shown
     EvaluationScope scope;
     scope.subject_rowid = subject.rowid;
     evaluate_records(store, policy, now, scope, [&](std::span<const RecordEvaluation> batch) {
@@ -100,6 +156,11 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
                 r.next_rule = next->rule->id;
             }
             r.held = is_held(holds, e.record);
+            if (e.decision != Decision::keep && e.decided_by && e.decided_due) {
+                r.due_since = e.decided_due;
+                r.due_action = action_name(e.decided_by->action);
+                r.due_rule = e.decided_by->id;
+            }
             const Category* cat = policy.find_category(e.record.category);
             if (cat && cat->special && !options.include_special) {
                 r.withheld = true;
@@ -114,6 +175,14 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
         return true;
     });
 
+    for (auto& [category, records] : by_category) {
+        for (const auto& r : records) {
+            for (const auto& [name, value] : r.fields.items()) {
+                (void)value;
+                labels_seen[category].insert(name);
+            }
+        }
+    }
     for (const Category& cat : policy.categories) {
         auto it = by_category.find(cat.id);
         if (it == by_category.end()) continue;
@@ -146,6 +215,12 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
     for (const auto& p : purposes) {
         report.consent_state[p] = store.consent_active(subject.rowid, p, now);
     }
+    for (auto& c : report.categories) {
+        for (const auto& f : labels_seen[c.id]) {
+            if (!c.labels.count(f)) c.labels[f] = policy.field_label(c.id, f, language_name(options.language));
+        }
+    }
+    report.recipients = report_recipients(policy, report.categories, options.language);
     report.rights = rights::subject_rights(policy, options.language);
     return report;
 }

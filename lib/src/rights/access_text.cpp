@@ -49,7 +49,7 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
     }
     if (c.role == Role::processor) {
         out += "  " +
-               fmt::format(fmt::runtime(t.processor), fmt::arg("organisation", report.controller),
+               fmt::format(fmt::runtime(t.processor), fmt::arg("organisation", report.organisation),
                            fmt::arg("controller", c.controller)) +
                "\n";
     }
@@ -59,7 +59,13 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
     for (const auto& r : c.records) {
         out += fmt::format("    {} {}\n", t.record, printable(r.id));
         line(out, "      ", t.created, format_local(r.created, report.zone));
-        if (r.next_due) {
+        if (r.due_since) {
+            line(out, "      ", t.next_due,
+                 fmt::format(fmt::runtime(t.due_since),
+                             fmt::arg("due", format_local(*r.due_since, report.zone)),
+                             fmt::arg("action", r.due_action == "anonymize" ? t.anonymize_action
+                                                                            : t.delete_action)));
+        } else if (r.next_due) {
             const char* action =
                 r.next_action == "anonymize" ? t.anonymize_action : t.delete_action;
             line(out, "      ", t.next_due,
@@ -73,10 +79,40 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
             continue;
         }
         for (const auto& [name, value] : r.fields.items()) {
-            out += fmt::format("      {}: {}\n", printable(name), value_text(value));
+            auto label = c.labels.find(name);
+            out += fmt::format("      {}: {}\n",
+                               printable(label == c.labels.end() ? name : label->second),
+                               value_text(value));
         }
     }
     out += "\n";
+}
+
+void render_recipients(std::string& out, const AccessReport& report,
+                       const rights::ReportTexts& t) {
+    if (report.recipients.empty()) return;
+    heading(out, t.recipients_heading, '-');
+    out += fmt::format("{}\n\n", t.recipients_intro);
+    for (const auto& r : report.recipients) {
+        out += fmt::format("{}{}\n", printable(r.name),
+                           r.active ? "" : fmt::format(" ({})", t.inactive));
+        std::string role = r.role_text;
+        if (!r.engaged_by.empty()) role += " (" + r.engaged_by + ")";
+        line(out, "  ", t.role, role);
+        std::string holds;
+        for (const auto& title : r.category_titles) holds += (holds.empty() ? "" : "; ") + title;
+        line(out, "  ", t.holds, holds);
+        if (!r.purpose.empty()) line(out, "  ", t.purpose, r.purpose);
+        if (!r.location.empty()) line(out, "  ", t.location, r.location);
+        if (r.third_country) {
+            line(out, "  ", t.transfer,
+                 r.safeguard_ref.empty() ? r.safeguard_text
+                                         : r.safeguard_text + " (" + r.safeguard_ref + ")");
+        }
+        if (!r.contact.empty()) line(out, "  ", t.contact, r.contact);
+        if (!r.note.empty()) out += fmt::format("  {}\n", printable(r.note));
+        out += "\n";
+    }
 }
 
 } // namespace
@@ -85,11 +121,19 @@ std::string render_access_text(const AccessReport& report) {
     const auto& t = rights::report_texts(report.language);
     std::string out;
     heading(out, t.title, '=');
-    out += fmt::format(fmt::runtime(t.intro), fmt::arg("controller", report.controller),
+    out += fmt::format(fmt::runtime(t.intro), fmt::arg("controller", report.organisation),
                        fmt::arg("subject", printable(report.subject)));
     out += "\n\n";
     line(out, "", t.controller, report.controller);
+    if (report.organisation != report.controller) line(out, "", t.organisation, report.organisation);
     line(out, "", t.contact, report.contact);
+    if (!report.data_protection_officer.empty()) {
+        line(out, "", t.dpo, report.data_protection_officer);
+    }
+    if (!report.storage.empty()) line(out, "", t.storage, report.storage);
+    if (!report.statement_title.empty()) {
+        line(out, "", t.statement, report.statement_title + ", " + report.statement_url);
+    }
     line(out, "", t.subject, report.subject);
     line(out, "", t.generated, format_local(report.generated, report.zone));
     out += "\n";
@@ -98,6 +142,8 @@ std::string render_access_text(const AccessReport& report) {
     if (report.categories.empty()) out += fmt::format("{}\n\n", t.no_records);
     for (const auto& c : report.categories)
         render_category(out, report, c, t);
+
+    render_recipients(out, report, t);
 
     if (!report.events.empty()) {
         heading(out, t.events_heading, '-');

@@ -49,6 +49,20 @@ const ReportTexts k_nb{
     "Kontakt {contact} for å bruke rettighetene dine. Du får svar innen {deadline}.",
     "slettes",
     "anonymiseres",
+    "Virksomheten som svarer",
+    "Personvernerklæring",
+    "Personvernombud",
+    "Lagring",
+    "forfalt {due}: {action} ved neste sletterunde",
+    "Hvem som har kopi av opplysningene",
+    "Disse virksomhetene behandler opplysninger om deg for oss eller mottar dem fra oss:",
+    "Rolle",
+    "Opplysninger",
+    "Sted",
+    "Overføring utenfor EU/EØS",
+    "ikke i bruk nå",
+    "Du kan også klage til {bodies}.",
+    "Du kan også kontakte personvernombudet: {dpo}.",
 };
 
 const ReportTexts k_en{
@@ -93,12 +107,64 @@ const ReportTexts k_en{
     "Contact {contact} to exercise your rights. You will have an answer within {deadline}.",
     "deleted",
     "anonymised",
+    "Answered by",
+    "Privacy statement",
+    "Data protection officer",
+    "Storage",
+    "due since {due}: {action} at the next purge",
+    "Who else holds your data",
+    "These organisations process data about you for us, or receive them from us:",
+    "Role",
+    "Data",
+    "Location",
+    "Transfer outside the EU/EEA",
+    "not in use at present",
+    "You can also complain to {bodies}.",
+    "You can also contact the data protection officer: {dpo}.",
 };
 
 } // namespace
 
 const ReportTexts& report_texts(Language lang) {
     return lang == Language::nb ? k_nb : k_en;
+}
+
+std::string recipient_role_words(RecipientRole role, Language lang) {
+    const bool nb = lang == Language::nb;
+    switch (role) {
+    case RecipientRole::processor:
+        return nb ? "databehandler: behandler opplysningene på våre vegne"
+                  : "processor: processes the data on our behalf";
+    case RecipientRole::sub_processor:
+        return nb ? "underleverandør til en databehandler"
+                  : "sub-processor: engaged by one of our processors";
+    case RecipientRole::controller:
+        return nb ? "mottaker: selvstendig behandlingsansvarlig for opplysningene den får"
+                  : "recipient: decides itself about the data it receives (controller)";
+    }
+    return "";
+}
+
+std::string safeguard_words(Safeguard s, Language lang) {
+    const bool nb = lang == Language::nb;
+    switch (s) {
+    case Safeguard::none: return "";
+    case Safeguard::adequacy_decision:
+        return nb ? "landet har et tilstrekkelig beskyttelsesnivå etter EU-kommisjonens "
+                    "beslutning (personvernforordningen artikkel 45)"
+                  : "the country ensures an adequate level of protection by decision of the "
+                    "European Commission (GDPR article 45)";
+    case Safeguard::standard_contractual_clauses:
+        return nb ? "EUs standard personvernbestemmelser i avtalen (artikkel 46)"
+                  : "the EU's standard contractual clauses (GDPR article 46)";
+    case Safeguard::binding_corporate_rules:
+        return nb ? "bindende virksomhetsregler (artikkel 47)"
+                  : "binding corporate rules (GDPR article 47)";
+    case Safeguard::derogation:
+        return nb ? "unntak for særlige situasjoner (artikkel 49)"
+                  : "a derogation for specific situations (GDPR article 49)";
+    }
+    return "";
 }
 
 std::vector<ReportRight> subject_rights(const Policy& policy, Language lang) {
@@ -140,18 +206,31 @@ std::vector<ReportRight> subject_rights(const Policy& policy, Language lang) {
         "trekke det tilbake; opplysningene blir da slettet (artikkel 7).",
         "Withdrawing consent: where processing rests on your consent, you can withdraw it at any "
         "time; the data are then erased (article 7).");
-    rights.push_back(
-        {"complaint",
-         nb ? fmt::format("Klage: du kan klage til tilsynsmyndigheten, {} (artikkel 77).",
-                          authority)
-            : fmt::format("Complaint: you can lodge a complaint with the supervisory authority, {} "
-                          "(article 77).",
-                          authority)});
-    rights.push_back(
-        {"contact",
-         fmt::format(fmt::runtime(report_texts(lang).rights_contact),
-                     fmt::arg("contact", policy.info.contact),
-                     fmt::arg("deadline", duration_in_words(policy.info.request_deadline, lang)))});
+    std::string complaint =
+        nb ? fmt::format("Klage: du kan klage til tilsynsmyndigheten, {} (artikkel 77).",
+                         authority)
+           : fmt::format("Complaint: you can lodge a complaint with the supervisory authority, {} "
+                         "(article 77).",
+                         authority);
+    const auto& texts = report_texts(lang);
+    if (!policy.info.complaint_bodies.empty()) {
+        std::string bodies;
+        const auto& list = policy.info.complaint_bodies;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            if (i > 0) bodies += i + 1 == list.size() ? (nb ? " og " : " and ") : ", ";
+            bodies += list[i];
+        }
+        complaint += " " + fmt::format(fmt::runtime(texts.also_complain), fmt::arg("bodies", bodies));
+    }
+    rights.push_back({"complaint", complaint});
+    std::string contact =
+        fmt::format(fmt::runtime(texts.rights_contact), fmt::arg("contact", policy.info.contact),
+                    fmt::arg("deadline", duration_in_words(policy.info.request_deadline, lang)));
+    if (!policy.info.data_protection_officer.empty()) {
+        contact += " " + fmt::format(fmt::runtime(texts.dpo_contact),
+                                     fmt::arg("dpo", policy.info.data_protection_officer));
+    }
+    rights.push_back({"contact", contact});
     return rights;
 }
 

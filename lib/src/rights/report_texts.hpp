@@ -46,9 +46,28 @@ struct ReportTexts {
     const char* rights_contact;   // fmt: {contact}, {deadline}
     const char* delete_action;
     const char* anonymize_action;
+    const char* organisation;     // who answers (the policy's name), when not the controller
+    const char* statement;
+    const char* dpo;
+    const char* storage;
+    const char* due_since;        // fmt: {due}, {action}
+    const char* recipients_heading;
+    const char* recipients_intro;
+    const char* role;
+    const char* holds;            // the categories a recipient holds
+    const char* location;
+    const char* transfer;         // outside the EU/EEA, with its safeguard
+    const char* inactive;
+    const char* also_complain;    // fmt: {bodies}
+    const char* dpo_contact;      // fmt: {dpo}
 };
 
 const ReportTexts& report_texts(Language lang);
+
+// "databehandler (behandler opplysningene på våre vegne)", "processor (...)", ...
+std::string recipient_role_words(RecipientRole role, Language lang);
+// "an adequacy decision of the European Commission (GDPR art. 45)", ...; "" for none.
+std::string safeguard_words(Safeguard s, Language lang);
 
 // The rights of the data subject, with the supervisory authority and the policy's contact.
 std::vector<ReportRight> subject_rights(const Policy& policy, Language lang);

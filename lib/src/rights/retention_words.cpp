@@ -87,6 +87,8 @@ std::string method_words(const AnonMethod& m, Language l) {
         return nb(l) ? fmt::format("erstattes med et intervall på {}", m.n)
                      : fmt::format("replaced by a range of {}", m.n);
     case Kind::year: return nb(l) ? "bare året beholdes" : "only the year kept";
+    case Kind::month: return nb(l) ? "bare måneden beholdes" : "only the month kept";
+    case Kind::week: return nb(l) ? "bare uken beholdes" : "only the week kept";
     }
     return "";
 }

@@ -3,6 +3,8 @@
 
 #include "sqlite_store.hpp"
 
+#include <sodium.h>
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -188,6 +190,19 @@ std::optional<StoredRecord> SqliteStore::find_record(std::string_view id) {
     }
 }
 
+std::optional<StoredRecord> SqliteStore::find_record_by_rowid(RowId rowid) {
+    try {
+        auto s = stmt("SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, r.fields, "
+                      "r.applied, r.unlinked, r.case_id FROM records r "
+                      "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid = ?");
+        s->bind(1, rowid);
+        if (!s->executeStep()) return std::nullopt;
+        return read_record_row(*s);
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
 std::optional<RowId> SqliteStore::find_record_rowid(std::string_view id) {
     try {
         auto s = stmt("SELECT rid FROM records WHERE id = ?");
@@ -221,10 +236,33 @@ std::int64_t SqliteStore::delete_records(std::span<const RowId> rowids) {
     return deleted;
 }
 
+// Unlinking: the record's id, a key into the source systems, is replaced by a random one, and the
+// former id's key is kept so that ingest refuses the original (Store::unlinked_record_key).
+void SqliteStore::give_fresh_id(RowId rowid, Instant at) {
+    auto old = stmt("SELECT id, unlinked FROM records WHERE rid = ?");
+    old->bind(1, rowid);
+    if (!old->executeStep() || old->getColumn(1).getInt() != 0) return;
+    const std::string former = old->getColumn(0).getString();
+    old->reset();
+    add_erased(unlinked_record_key(former), at);
+    for (;;) {
+        unsigned char bytes[8];
+        randombytes_buf(bytes, sizeof bytes);
+        char hex[2 * sizeof bytes + 1];
+        sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+        auto s = stmt("UPDATE OR IGNORE records SET id = ? WHERE rid = ?");
+        s->bind(1, std::string("anon-") + hex);
+        s->bind(2, rowid);
+        s->exec();
+        if (m_db->getChanges() == 1) return; // else the random id was taken: draw again
+    }
+}
+
 void SqliteStore::update_records(std::span<const RecordUpdate> updates) {
     require_write("update_records");
     try {
         for (const RecordUpdate& u : updates) {
+            if (u.unlink) give_fresh_id(u.rowid, u.at);
             {
                 auto s = stmt("UPDATE records SET fields = ?, applied = ?, "
                               "sid = CASE WHEN ? THEN NULL ELSE sid END, "

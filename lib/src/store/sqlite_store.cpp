@@ -187,6 +187,15 @@ void SqliteStore::add_erased(std::string_view pseudonym, Instant at) {
     }
 }
 
+bool SqliteStore::has_erased() {
+    try {
+        auto s = stmt("SELECT 1 FROM erased LIMIT 1");
+        return s->executeStep();
+    } catch (const std::exception& e) {
+        fail(e);
+    }
+}
+
 bool SqliteStore::is_erased(std::string_view pseudonym) {
     try {
         auto s = stmt("SELECT 1 FROM erased WHERE pseudonym = ?");

@@ -61,8 +61,10 @@ class SqliteStore final : public Store {
     UpsertResult upsert_record(const NewRecord& record, Instant now) override;
     std::optional<StoredRecord> find_record(std::string_view id) override;
     std::optional<RowId> find_record_rowid(std::string_view id) override;
+    std::optional<StoredRecord> find_record_by_rowid(RowId rowid) override;
     std::int64_t delete_records(std::span<const RowId> rowids) override;
     void update_records(std::span<const RecordUpdate> updates) override;
+    void give_fresh_id(RowId rowid, Instant at);
     std::int64_t count_records() override;
     std::map<std::string, std::int64_t> count_records_by_category() override;
 
@@ -89,6 +91,7 @@ class SqliteStore final : public Store {
     std::string pseudonym(std::string_view ref) const override;
     void add_erased(std::string_view pseudonym, Instant at) override;
     bool is_erased(std::string_view pseudonym) override;
+    bool has_erased() override;
 
     std::int64_t append_audit(const AuditEntry& entry) override;
     void read_audit(std::int64_t after_seq,

@@ -1,0 +1,136 @@
+// [[recipient]]: a place outside the controller that holds a copy of some categories' data
+// (processor, sub-processor or receiving third party), with where it keeps them and, outside the
+// EU/EEA, the transfer's safeguard (GDPR art. 13(1)(e)-(f), 15(1)(c), 15(2), 28(2), 44-49).
+
+#include "parser.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+namespace vern::policy_detail {
+namespace {
+
+constexpr std::array k_roles = {RecipientRole::processor, RecipientRole::sub_processor,
+                                RecipientRole::controller};
+constexpr std::array k_safeguards = {Safeguard::adequacy_decision,
+                                     Safeguard::standard_contractual_clauses,
+                                     Safeguard::binding_corporate_rules, Safeguard::derogation};
+
+bool is_valid_recipient_id(std::string_view id) {
+    if (id.empty() || id[0] < 'a' || id[0] > 'z') return false;
+    return std::all_of(id.begin(), id.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+    });
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> parse_name(TableReader& r, const char* key, const std::array<Enum, N>& values,
+                               const char* (*name_of)(Enum), const char* what) {
+    auto text = r.string(key);
+    if (!text) return std::nullopt;
+    std::vector<std::string> names;
+    for (Enum v : values) {
+        if (*text == name_of(v)) return v;
+        names.push_back(name_of(v));
+    }
+    std::string expected;
+    for (const auto& n : names) expected += (expected.empty() ? "" : ", ") + n;
+    r.reporter().error(r.pos(key), fmt::format("invalid {} '{}': expected one of {}{}", what,
+                                               *text, expected, did_you_mean(*text, names)));
+    return std::nullopt;
+}
+
+void parse_categories(TableReader& r, Recipient& rec, LoadState& state) {
+    const toml::node* node = r.node("categories");
+    if (!node) return;
+    if (const auto* s = node->as_string(); s && s->get() == "*") {
+        for (const auto& c : state.policy.categories) rec.categories.push_back(c.id);
+        return;
+    }
+    auto ids = r.string_array("categories");
+    if (!ids) return;
+    std::vector<std::string> known;
+    for (const auto& c : state.policy.categories) known.push_back(c.id);
+    for (const auto& id : *ids) {
+        if (state.check_references && !state.policy.find_category(id)) {
+            state.reporter.error(r.pos("categories"),
+                                 fmt::format("recipient '{}' names unknown category '{}'{}",
+                                             rec.id, id, did_you_mean(id, known)));
+        } else if (!rec.holds(id)) {
+            rec.categories.push_back(id);
+        }
+    }
+}
+
+void parse_transfer(TableReader& r, Recipient& rec) {
+    rec.third_country = r.boolean("third_country").value_or(false);
+    if (auto s = parse_name(r, "safeguard", k_safeguards, safeguard_name, "safeguard")) {
+        rec.safeguard = *s;
+    }
+    rec.safeguard_ref = r.nonblank_string("safeguard_ref").value_or("");
+    if (rec.third_country && !r.has("safeguard")) {
+        r.reporter().error(r.pos("third_country"),
+                           fmt::format("recipient '{}' is in a third country (outside the EU/EEA) "
+                                       "but has no safeguard: name the transfer's ground, one of "
+                                       "adequacy_decision, standard_contractual_clauses, "
+                                       "binding_corporate_rules, derogation (GDPR art. 45-49)",
+                                       rec.id));
+    } else if (!rec.third_country && r.has("safeguard")) {
+        r.reporter().error(r.pos("safeguard"),
+                           fmt::format("recipient '{}' has a safeguard but not third_country = "
+                                       "true: a safeguard is only needed for a transfer outside "
+                                       "the EU/EEA",
+                                       rec.id));
+    }
+    if (r.has("safeguard_ref") && !r.has("safeguard")) {
+        r.reporter().error(r.pos("safeguard_ref"),
+                           fmt::format("recipient '{}' has safeguard_ref but no safeguard", rec.id));
+    }
+}
+
+} // namespace
+
+void parse_recipient(const toml::table& table, const std::string& file, LoadState& state) {
+    TableReader r(table, file, "[[recipient]]",
+                  {"id", "name", "role", "engaged_by", "categories", "purpose", "location",
+                   "third_country", "safeguard", "safeguard_ref", "contact", "active", "note"},
+                  state.reporter);
+    Recipient rec;
+    rec.pos = r.pos();
+    if (auto id = r.string("id", true)) {
+        rec.id = *id;
+        r.set_context(fmt::format("[[recipient]] '{}'", rec.id));
+        if (!is_valid_recipient_id(rec.id)) {
+            state.reporter.error(r.pos("id"),
+                                 fmt::format("invalid recipient id '{}': use lower-case letters, "
+                                             "digits, '_' and '-', starting with a letter",
+                                             rec.id));
+        }
+        auto [it, inserted] = state.recipient_ids.emplace(rec.id, r.pos("id"));
+        if (!inserted) {
+            const SourcePos& first = it->second;
+            state.reporter.error(r.pos("id"),
+                                 fmt::format("duplicate recipient id '{}'; first defined at "
+                                             "{}:{}:{}",
+                                             rec.id, first.file, first.line, first.column));
+        }
+    }
+    rec.name = r.nonblank_string("name", true).value_or("");
+    if (!r.has("role")) r.require("role");
+    if (auto role = parse_name(r, "role", k_roles, recipient_role_name, "recipient role")) {
+        rec.role = *role;
+    }
+    if (auto by = r.nonblank_string("engaged_by")) rec.engaged_by = *by;
+    parse_categories(r, rec, state);
+    rec.purpose = r.nonblank_string("purpose").value_or("");
+    rec.location = r.nonblank_string("location").value_or("");
+    parse_transfer(r, rec);
+    rec.contact = r.nonblank_string("contact").value_or("");
+    rec.active = r.boolean("active").value_or(true);
+    rec.note = r.nonblank_string("note").value_or("");
+    state.policy.recipients.push_back(std::move(rec));
+}
+
+} // namespace vern::policy_detail
