@@ -81,5 +81,31 @@ expect_json 'd["anonymized"]' 2
 [ "$(sql "$VERN_STORE" "SELECT group_concat(json_extract(fields, '\$.external_number'), ' | ') FROM (SELECT fields FROM records ORDER BY json_extract(fields, '\$.external_number'))")" = "+47 480 5 | +47 912 3" ] ||
     fail "numbers: $(sql "$VERN_STORE" "SELECT fields FROM records")"
 ! sql "$VERN_STORE" "SELECT fields FROM records" | grep -q "34 567\|55 012" || fail "a full number is left"
+[ "$(sql "$VERN_STORE" "SELECT count(*) FROM records WHERE id IN ('tel-1', 'tel-2')")" = 0 ] ||
+    fail "a detached line keeps the switchboard's id"
+[ "$(sql "$VERN_STORE" "SELECT json_extract(fields, '\$.started_at') FROM records WHERE json_extract(fields, '\$.direction') = 'inn'")" = 2026-01 ] ||
+    fail "the time of the call is not coarsened to the month: $(sql "$VERN_STORE" "SELECT fields FROM records")"
+
+test_case "the access report: contact persons, the «Personvernombudsordningen», who holds copies, field labels"
+rm -f "$TMP"/s.db "$TMP"/s.db-wal "$TMP"/s.db-shm
+"$VERN" init -q >/dev/null
+cat >"$TMP/h.jsonl" <<'JSONL'
+{"type":"record","id":"u1","subject":"H-1","category":"aid_loan","created":"2026-05-20T11:00:00+02:00","fields":{"name":"Ingrid Bakke","address":"Storgata 1, 1531 Moss","phone":"+47 926 44 310","aid_type":"rullator","municipality":"Moss","lent_at":"2026-05-20T11:00:00+02:00"}}
+{"type":"record","id":"tel-3","subject":"H-1","category":"phone_log","created":"2026-05-20T10:00:00+02:00","fields":{"external_number":"+47 926 44 310","extension":"201","direction":"inn","started_at":"2026-05-20T10:00:00+02:00"}}
+JSONL
+"$VERN" ingest -q "$TMP/h.jsonl" >/dev/null
+vern access --phone "+47 926 44 310"
+expect_rc 0
+expect_out_contains "Personvernombud: Kvalitet- og IT-ansvarlig Jørgen Lie"
+expect_out_contains "Moss, Råde og Våler kommune (kommunenes system Gerica)"
+expect_out_contains "Systec Solutions AS"
+expect_out_contains "Du kan også klage til Nav (for opplysningene om tiltaksdeltakere)"
+expect_out_contains "Eksternt telefonnummer: +47 926 44 310"
+expect_out_contains "Hjelpemiddel: rullator"
+expect_out_not_contains "aid_type"
+vern access --phone "+47 926 44 310" --lang en
+expect_rc 0
+expect_out_contains "External phone number: +47 926 44 310"
+expect_out_contains "Assistive aid: rullator"
 
 finish
