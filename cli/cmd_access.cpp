@@ -1,6 +1,8 @@
 // vern access SELECTOR [--lang nb|en] [--format text|json|html] [--output FILE] [--request ID]
 // [--include-special]: the GDPR art. 15 access report of one subject (art. 20 export as JSON).
-// The disclosure is audited before the report is handed out.
+// The disclosure is audited before the report is handed out. With --request, a selector that
+// matches nobody gets the report that says "We hold no data about you", if the request was
+// registered for that selector (vern request open).
 
 #include "commands.hpp"
 #include "private_file.hpp"
@@ -30,16 +32,25 @@ void run_access(Context& ctx, const AccessCliOptions& opts) {
     const Policy& policy = ctx.policy();
     auto lang = parse_language(opts.lang.empty() ? policy.info.language : opts.lang);
     if (!lang) throw Error(Code::usage, "--lang: " + lang.error());
-    selected(opts.selector); // usage errors before opening the store
+    const Selector selector = selected(opts.selector); // usage errors before opening the store
     auto store = open_rights_store(ctx);
-    const Subject subject = resolve_selected(ctx, *store, opts.selector);
+    // Nobody matches: exit 1, unless --request names a request registered for this selector
+    // (the report then says that we hold no data about the person).
+    const std::optional<Subject> subject =
+        opts.request != 0 ? resolve_selected_or_none(ctx, *store, opts.selector)
+                          : std::optional<Subject>(resolve_selected(ctx, *store, opts.selector));
     const Instant now = ctx.now();
 
     AccessOptions options;
     options.language = *lang;
     options.include_special = opts.include_special;
-    if (opts.request != 0) options.request = opts.request;
-    const AccessReport report = build_access_report(*store, policy, subject, now, options);
+    if (opts.request != 0) {
+        options.request = opts.request;
+        options.selector_pseudonym = selector_pseudonym(*store, selector);
+    }
+    const AccessReport report =
+        subject ? build_access_report(*store, policy, *subject, now, options)
+                : build_unknown_person_report(*store, policy, selector, now, options);
     std::string content;
     if (format == "json") {
         content = access_report_json(report).dump(2) + "\n";
@@ -76,9 +87,11 @@ void run_access(Context& ctx, const AccessCliOptions& opts) {
             file->withdraw(); // moved into place, but the audit entry did not commit
             throw;
         }
-        note(ctx, fmt::format("access report for {} written to {} ({} records)",
-                              printable(subject.ref), printable(opts.output),
-                              report.record_count));
+        const std::string whom =
+            subject ? printable(subject->ref)
+                    : fmt::format("a person not in the store ({})", selector_option(selector.kind));
+        note(ctx, fmt::format("access report for {} written to {} ({} records)", whom,
+                              printable(opts.output), report.record_count));
     } else {
         record_access(*store, policy, report, now);
         std::fwrite(content.data(), 1, content.size(), stdout);

@@ -1,5 +1,7 @@
 // vern erase SELECTOR [--category C]... [--dry-run] [--reason TEXT] [--request ID]
-// [--include-processor] [--lock-timeout S]: GDPR art. 17 erasure of one subject.
+// [--include-processor] [--lock-timeout S]: GDPR art. 17 erasure of one subject. With
+// --request, a selector that matches nobody answers an erasure request registered for it
+// (vern request open): nothing to erase, the request is closed.
 // vern erase --replay LEDGER [--dry-run]: applies an erasure ledger again after a restore.
 
 #include "commands.hpp"
@@ -77,7 +79,8 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
                                {"outcome", erase_outcome_name(i.outcome)}});
         }
         nlohmann::json doc = {
-            {"subject", r.subject},
+            {"subject", r.selector.empty() ? nlohmann::json(r.subject) : nlohmann::json()},
+            {"selector", r.selector.empty() ? nlohmann::json() : nlohmann::json(r.selector)},
             {"now", format_utc(r.now)},
             {"dry_run", r.dry_run},
             {"reason", reason.empty() ? nlohmann::json() : nlohmann::json(reason)},
@@ -93,7 +96,11 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
         return;
     }
     const std::string subject = printable(r.subject);
-    fmt::print("erase {}{}\n", subject, r.dry_run ? " (dry run: nothing was changed)" : "");
+    const auto nobody = parse_selector_kind(r.selector); // a person the store does not hold
+    fmt::print("erase {}{}\n",
+               nobody ? fmt::format("(no subject in the store: {})", selector_option(*nobody))
+                      : subject,
+               r.dry_run ? " (dry run: nothing was changed)" : "");
     if (r.categories.empty()) fmt::print("  no records\n");
     for (const auto& c : r.categories) {
         std::string note_text = outcome_note(c);
@@ -104,7 +111,9 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
     }
     fmt::print("{} {}, {} retained\n", r.dry_run ? "would erase" : "erased", records_text(r.erased),
                records_text(r.retained));
-    if (r.subject_removed) {
+    if (nobody) {
+        fmt::print("the store holds no data about this person: nothing to erase\n");
+    } else if (r.subject_removed) {
         fmt::print("subject {} {}; its keyed pseudonym is kept so that ingest refuses it\n",
                    subject, r.dry_run ? "would be removed" : "removed");
     } else {
@@ -182,15 +191,24 @@ void run_erase(Context& ctx, const EraseCliOptions& opts) {
     }
     ctx.format();
     const Policy& policy = ctx.policy();
-    selected(opts.selector);
+    const Selector selector = selected(opts.selector);
     auto store = open_rights_store(ctx, opts.lock_timeout);
-    const Subject subject = resolve_selected(ctx, *store, opts.selector);
+    // Nobody matches: exit 1, unless --request names an erasure request registered for this
+    // selector (nothing to erase; the request is closed).
+    const std::optional<Subject> subject =
+        opts.request != 0 ? resolve_selected_or_none(ctx, *store, opts.selector)
+                          : std::optional<Subject>(resolve_selected(ctx, *store, opts.selector));
     EraseOptions options;
     options.categories = opts.categories;
     options.dry_run = opts.dry_run;
     options.include_processor = opts.include_processor;
-    if (opts.request != 0) options.request = opts.request;
-    const ErasureResult r = erase_subject(*store, policy, subject, ctx.now(), options);
+    if (opts.request != 0) {
+        options.request = opts.request;
+        options.selector_pseudonym = selector_pseudonym(*store, selector);
+    }
+    const ErasureResult r =
+        subject ? erase_subject(*store, policy, *subject, ctx.now(), options)
+                : erase_unknown_person(*store, policy, selector, ctx.now(), options);
     if (!r.wal_truncated) warn_wal_kept(ctx);
     print_erasure(ctx, r, opts.reason, opts.dry_run ? std::string() : audit_head_hash(*store));
     if (!opts.dry_run && !ctx.json()) note_audit_head(ctx, *store);

@@ -1,5 +1,7 @@
-// vern request open --kind K --subject REF [--received TIME] | extend ID --reason TEXT [--by D] |
+// vern request open --kind K SELECTOR [--received TIME] | extend ID --reason TEXT [--by D] |
 // close ID | list [--overdue]: data-subject requests and their deadlines (GDPR art. 12(3)).
+// A request for a person the store does not hold is registered too, under the selector's
+// keyed pseudonym ("We hold no data about you" is an answer with the same deadline).
 
 #include "commands.hpp"
 #include "rights_options.hpp"
@@ -16,7 +18,7 @@ namespace {
 
 struct RequestCliOptions {
     std::string kind;
-    std::string subject;
+    SelectorOptions selector;
     std::string received;
     std::int64_t id = 0;
     std::string reason;
@@ -33,6 +35,7 @@ nlohmann::json request_json(const Request& r, Instant now) {
     return {{"id", r.id},
             {"kind", r.kind},
             {"subject", r.subject.empty() ? nlohmann::json() : nlohmann::json(r.subject)},
+            {"selector", r.selector.empty() ? nlohmann::json() : nlohmann::json(r.selector)},
             {"received", format_utc(r.received)},
             {"due", format_utc(r.due)},
             {"extended_due", optional_time(r.extended_due)},
@@ -61,6 +64,20 @@ std::string status_text(const Request& r, Instant now, Zone zone) {
     return "";
 }
 
+// The option of a request registered for a person the store did not hold ("--email"), or "".
+std::string selector_option_of(const Request& r) {
+    auto kind = parse_selector_kind(r.selector);
+    return kind ? selector_option(*kind) : "";
+}
+
+// Who a request is about, for `request list`: the ref, "(not in store: email)" for a request
+// registered for a person the store did not hold, "(removed)" once its subject was removed.
+std::string who(const Request& r) {
+    if (!r.subject.empty()) return printable(r.subject);
+    if (!r.selector.empty()) return fmt::format("(not in store: {})", r.selector);
+    return "(removed)";
+}
+
 void print_one(Context& ctx, const char* verb, const Request& r, Instant now, Store& store) {
     if (ctx.json()) {
         nlohmann::json doc = request_json(r, now);
@@ -69,9 +86,12 @@ void print_one(Context& ctx, const char* verb, const Request& r, Instant now, St
         return;
     }
     const Zone zone = ctx.zone();
+    const std::string about =
+        r.subject.empty() && !r.selector.empty()
+            ? fmt::format("no subject in the store: {}", selector_option_of(r))
+            : "subject " + who(r);
     fmt::print(
-        "request {} ({}, subject {}) {}: due {}{}\n", r.id, r.kind,
-        r.subject.empty() ? "(removed)" : printable(r.subject), verb,
+        "request {} ({}, {}) {}: due {}{}\n", r.id, r.kind, about, verb,
         format_local(r.effective_due(), zone),
         r.extended_due ? fmt::format(" (extended from {})", format_local_date(r.due, zone)) : "");
     note_audit_head(ctx, store);
@@ -91,13 +111,12 @@ void run_open(Context& ctx, const RequestCliOptions& opts) {
         if (!t) throw Error(Code::data, "--received: " + t.error());
         received = *t;
     }
+    const Selector selector = selected(opts.selector); // usage errors before opening the store
     auto store = open_rights_store(ctx, opts.lock_timeout);
-    auto subject = store->find_subject(opts.subject);
-    if (!subject) {
-        throw Error(Code::problem, fmt::format("no subject with ref '{}' in the store '{}'",
-                                               excerpt(opts.subject), store->path()));
-    }
-    print_one(ctx, "opened", open_request(*store, policy, *subject, opts.kind, received, now), now,
+    // Several matches: listed, exit 1, nothing registered. None: registered without a subject.
+    resolve_selected_or_none(ctx, *store, opts.selector);
+    print_one(ctx, "opened",
+              open_request_by_selector(*store, policy, selector, opts.kind, received, now), now,
               *store);
 }
 
@@ -149,8 +168,7 @@ void run_list(Context& ctx, const RequestCliOptions& opts) {
     if (requests.empty()) fmt::print("{}\n", opts.overdue ? "no overdue requests" : "no requests");
     const Zone zone = ctx.zone();
     for (const auto& r : requests) {
-        fmt::print("{:>4}  {:<13}  {:<16}  received {}  due {}  {}\n", r.id, r.kind,
-                   r.subject.empty() ? "(removed)" : printable(r.subject),
+        fmt::print("{:>4}  {:<13}  {:<16}  received {}  due {}  {}\n", r.id, r.kind, who(r),
                    format_local_date(r.received, zone),
                    format_local_date(r.effective_due(), zone), status_text(r, now, zone));
     }
@@ -166,10 +184,11 @@ void setup_request(CLI::App& app, Context& ctx) {
                         "Seconds to wait for another vern run (default 30)")
             ->check(non_negative_count());
     };
-    CLI::App* open =
-        app.add_subcommand("open", "Register a request; due = received + request_deadline");
+    CLI::App* open = app.add_subcommand(
+        "open", "Register a request, also for a person the store does not hold; due = received "
+                "+ request_deadline");
     open->add_option("--kind", opts->kind, request_kinds_text())->required();
-    open->add_option("--subject", opts->subject, "The subject's ref")->required();
+    add_selector_options(*open, opts->selector);
     open->add_option("--received", opts->received, "When it was received (default now)");
     lock(open);
     open->callback([&ctx, opts] { run_open(ctx, *opts); });

@@ -34,23 +34,29 @@ Selector selected(const SelectorOptions& opts) {
     return given.front();
 }
 
-Subject resolve_selected(Context& ctx, Store& store, const SelectorOptions& opts) {
+std::optional<Subject> resolve_selected_or_none(Context& ctx, Store& store,
+                                                const SelectorOptions& opts) {
     const Selector selector = selected(opts);
     auto matches = find_subjects(store, selector);
+    if (matches.empty()) return std::nullopt;
     if (matches.size() == 1) return matches.front();
-    if (matches.size() > 1) {
-        if (ctx.format({"text", "json", "html"}) == "json") {
-            nlohmann::json refs = nlohmann::json::array();
-            for (const auto& s : matches)
-                refs.push_back(s.ref);
-            print_json({{"matches", refs}});
-        } else {
-            for (const auto& s : matches)
-                fmt::print("{}\n", s.ref);
-        }
-        std::fflush(stdout);
+    if (ctx.format({"text", "json", "html"}) == "json") {
+        nlohmann::json refs = nlohmann::json::array();
+        for (const auto& s : matches)
+            refs.push_back(s.ref);
+        print_json({{"matches", refs}});
+    } else {
+        for (const auto& s : matches)
+            fmt::print("{}\n", s.ref);
     }
+    std::fflush(stdout);
     throw Error(Code::problem, selector_problem(selector, matches));
+}
+
+Subject resolve_selected(Context& ctx, Store& store, const SelectorOptions& opts) {
+    auto subject = resolve_selected_or_none(ctx, store, opts);
+    if (!subject) throw Error(Code::problem, selector_problem(selected(opts), {}));
+    return *subject;
 }
 
 std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout) {

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace vern::cli {
@@ -32,6 +33,11 @@ Selector selected(const SelectorOptions& opts);
 // line, or {"matches": [...]} with --format json) and throws Error(problem); nothing else is
 // disclosed.
 Subject resolve_selected(Context& ctx, Store& store, const SelectorOptions& opts);
+
+// As resolve_selected, but nullopt when the selector matches nobody (a request for a person the
+// store does not hold: request open, access/erase --request).
+std::optional<Subject> resolve_selected_or_none(Context& ctx, Store& store,
+                                                const SelectorOptions& opts);
 
 // Opens the store for a rights command, printing its open warnings.
 std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout = 30);

@@ -7,10 +7,10 @@ POLICY=$SRC/tests/data/ingest/policy.toml
 test_case "init creates a private store"
 vern --store s.db init
 expect_rc 0
-expect_out_equals "created store 's.db' (schema version 3, mode 0600)"
+expect_out_equals "created store 's.db' (schema version 4, mode 0600)"
 [ "$(stat -c %a s.db)" = 600 ] || fail "mode is $(stat -c %a s.db), expected 600"
 [ "$(sql s.db 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not WAL"
-[ "$(sql s.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 3 ] || fail "schema version"
+[ "$(sql s.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "schema version"
 [ "$(sql s.db "SELECT length(value) FROM meta WHERE key = 'secret_key'")" = 64 ] || fail "secret key"
 
 test_case "init with a permissive umask still gives 0600"
@@ -30,7 +30,7 @@ expect_rc 0
 before=$(sql s.db "SELECT count(*) FROM records")
 vern --store s.db init
 expect_rc 0
-expect_out_equals "store 's.db' is ready (schema version 3)"
+expect_out_equals "store 's.db' is ready (schema version 4)"
 [ "$(sql s.db "SELECT count(*) FROM records")" = "$before" ] || fail "records lost by init"
 
 test_case "a version 1 store: refused until init migrates it, data kept"
@@ -39,8 +39,9 @@ echo '{"type":"record","id":"r-1","subject":"S-1","category":"chat","created":"2
 printf '[policy]\nname = "t"\ncontroller = "c"\ncontact = "p@example.no"\ntimezone = "Europe/Oslo"\n[[category]]\nid = "chat"\ntitle = "Chat"\npurpose = "p"\nlegal_basis = "contract"\n[[rule]]\nid = "d"\ncategory = "chat"\nafter = "created"\nkeep = "30d"\naction = "delete"\n' >v1.toml
 vern --store v1.db --policy v1.toml ingest v1.jsonl
 expect_rc 0
-# What a store written by vern 1 looks like (no cases, no emptied subjects).
-sql v1.db "DROP INDEX records_subject_case; ALTER TABLE records DROP COLUMN case_id;
+# What a store written by vern 1 looks like (no cases, no emptied subjects, no request selectors).
+sql v1.db "ALTER TABLE requests DROP COLUMN selector;
+           DROP INDEX records_subject_case; ALTER TABLE records DROP COLUMN case_id;
            DROP INDEX events_identity; DROP INDEX events_subject;
            ALTER TABLE events DROP COLUMN case_id;
            CREATE UNIQUE INDEX events_identity ON events(scope, ifnull(sid, 0), ifnull(rid, 0), kind, at);
@@ -49,20 +50,45 @@ sql v1.db "DROP INDEX records_subject_case; ALTER TABLE records DROP COLUMN case
            UPDATE meta SET value = '1' WHERE key = 'schema_version';"
 vern --store v1.db --policy v1.toml plan --now 2026-01-02
 expect_rc 65
-expect_err_contains "has schema version 1 and needs version 3; run 'vern init --store v1.db' to upgrade it"
+expect_err_contains "has schema version 1 and needs version 4; run 'vern init --store v1.db' to upgrade it"
 vern --store v1.db init
 expect_rc 0
-expect_out_equals "migrated store 'v1.db' from schema version 1 to 3"
+expect_out_equals "migrated store 'v1.db' from schema version 1 to 4"
 [ "$(sql v1.db "SELECT count(*) FROM records WHERE id = 'r-1'")" = 1 ] || fail "data lost in the migration"
 vern --store v1.db --policy v1.toml purge --now 2026-03-01 --json
 expect_rc 0
 expect_json 'd["deleted"], d["subjects_removed"]' "(1, 1)"
 
+test_case "a version 3 store (no request selectors): migrates to 4, its requests kept"
+vern --store v3.db init
+vern --store v3.db --policy v1.toml ingest v1.jsonl --now 2026-01-02
+expect_rc 0
+vern --store v3.db --policy v1.toml request open --kind access --subject S-1 --received 2026-01-02 --now 2026-01-03
+expect_rc 0
+sql v3.db "ALTER TABLE requests DROP COLUMN selector;
+           UPDATE meta SET value = '3' WHERE key = 'schema_version';"
+vern --store v3.db --policy v1.toml request list --now 2026-01-03
+expect_rc 65
+expect_err_contains "has schema version 3 and needs version 4; run 'vern init --store v3.db' to upgrade it"
+vern --store v3.db init
+expect_rc 0
+expect_out_equals "migrated store 'v3.db' from schema version 3 to 4"
+[ "$(sql v3.db "SELECT kind, sid IS NOT NULL, selector IS NULL, received FROM requests")" = "access|1|1|$(date -d 2026-01-02T00:00:00+01:00 +%s)" ] ||
+    fail "the request changed in the migration: $(sql v3.db "SELECT * FROM requests")"
+vern --store v3.db --policy v1.toml request list --now 2026-01-03 --json
+expect_rc 0
+expect_json '[(r["subject"], r["selector"]) for r in d["requests"]]' "[('S-1', None)]"
+vern --store v3.db --policy v1.toml request open --kind access --email ny@example.no --now 2026-01-03 --json
+expect_rc 0
+expect_json 'd["subject"], d["selector"]' "(None, 'email')"
+vern --store v3.db audit verify
+expect_rc 0
+
 test_case "init --json"
 vern --store s.db init --json
 expect_rc 0
 expect_json 'd["status"]' ready
-expect_json 'd["schema_version"]' 3
+expect_json 'd["schema_version"]' 4
 
 test_case "a group-readable store gives a warning"
 chmod 644 s.db

@@ -119,16 +119,19 @@ before=$(sql old.db "SELECT (SELECT count(*) FROM records), (SELECT count(*) FRO
                             (SELECT count(*) FROM audit)")
 vern plan --now 2026-08-02
 expect_rc 65
-expect_err_contains "has schema version 2 and needs version 3; run 'vern init --store old.db' to upgrade it"
+expect_err_contains "has schema version 2 and needs version 4; run 'vern init --store old.db' to upgrade it"
 vern init
 expect_rc 0
-expect_out_equals "migrated store 'old.db' from schema version 2 to 3"
+expect_out_equals "migrated store 'old.db' from schema version 2 to 4"
 [ "$(sql old.db "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM events),
                         (SELECT count(*) FROM consents), (SELECT count(*) FROM holds),
                         (SELECT count(*) FROM requests), (SELECT count(*) FROM erased),
                         (SELECT count(*) FROM audit)")" = "$before" ] || fail "the migration lost data"
 vern audit verify
 expect_rc 0
+# Its request (about K-2) is still about K-2, not one registered for a person not in the store.
+[ "$(sql old.db "SELECT count(*) FROM requests WHERE sid IS NOT NULL AND selector IS NULL")" = 1 ] ||
+    fail "the request changed in the migration"
 # Release 0.1 deleted the returning client's new notes here; now only the old ones are due.
 vern plan --now 2026-08-02 --list --json
 expect_rc 0

@@ -659,3 +659,48 @@ TEST_CASE("policy: a missing policy file names its path") {
         CHECK(e.path() == dir.path() + "/empty");
     }
 }
+
+TEST_CASE("policy: once a policy declares recipients, a free-text recipient is a warning") {
+    const std::string head = R"([policy]
+name = "n"
+controller = "c"
+contact = "x@example.com"
+timezone = "Europe/Oslo"
+supervisory_authority = "Datatilsynet"
+
+[[category]]
+id = "chat"
+title = "Chat"
+purpose = "Veiledning"
+legal_basis = "public_task"
+recipients = ["imdi", "HK-dir"]
+
+[[rule]]
+id = "r"
+category = "*"
+keep = "1d"
+action = "delete"
+)";
+    // Without any [[recipient]], free text is as it always was: no warning.
+    CHECK(diagnostics(head) == lines({}));
+    const std::string declared = head + R"(
+[[recipient]]
+id = "imdi"
+name = "IMDi"
+role = "controller"
+)";
+    CHECK(diagnostics(declared) ==
+          lines({"8:1: warning: category 'chat' names recipient \"HK-dir\", which is no "
+                 "[[recipient]] id: declare it as a [[recipient]] (with its role and location) "
+                 "so that reports describe it and deletions can reach it"}));
+    const Policy p = load(declared + R"(
+[[recipient]]
+id = "hk-dir"
+name = "HK-dir"
+role = "controller"
+categories = ["chat"]
+)");
+    // The linked entry ("imdi") needs no categories of its own.
+    REQUIRE(p.recipients.size() == 2);
+    CHECK(p.recipients[0].categories == std::vector<std::string>{"chat"});
+}

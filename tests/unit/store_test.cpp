@@ -352,3 +352,87 @@ TEST_CASE("store::files: create 0600, missing, locked") {
     c.reset();
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("store::requests: a request without a subject keeps its selector kind") {
+    auto store = memory_store();
+    CHECK(store->schema_version() == k_schema_version);
+    Request nobody;
+    nobody.kind = "access";
+    nobody.subject_pseudonym = store->pseudonym("\x1f" "selector\x1f" "email\x1f" "a@example.no");
+    nobody.selector = "email";
+    nobody.received = at(100);
+    nobody.due = at(200);
+    Request about;
+    about.kind = "erasure";
+    about.received = at(100);
+    about.due = at(200);
+    {
+        WriteTransaction tx(*store);
+        auto k1 = store->ensure_subject("K-1", at(0)).first;
+        about.subject_rowid = k1.rowid;
+        about.subject_pseudonym = store->pseudonym("K-1");
+        nobody.id = store->open_request(nobody);
+        about.id = store->open_request(about);
+        tx.commit();
+    }
+    auto a = store->find_request(nobody.id);
+    REQUIRE(a);
+    CHECK(a->selector == "email");
+    CHECK(a->subject_rowid == 0);
+    CHECK(a->subject.empty());
+    CHECK(a->subject_pseudonym == nobody.subject_pseudonym);
+    auto b = store->find_request(about.id);
+    REQUIRE(b);
+    CHECK(b->selector.empty());
+    CHECK(b->subject == "K-1");
+    auto all = store->list_requests();
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].selector == "email");
+    CHECK(all[1].selector.empty());
+    // Only the selector kinds are allowed in the column (man vern-store(5)).
+    nobody.selector = "fnr";
+    WriteTransaction tx(*store);
+    CHECK_THROWS_AS(store->open_request(nobody), Error);
+}
+
+TEST_CASE("store::migration 3 -> 4: requests.selector added, data kept") {
+    const std::string dir = temp_dir();
+    const std::string path = dir + "/s.db";
+    StoreOptions create;
+    create.create = true;
+    std::int64_t qid = 0;
+    {
+        auto s = open_store(path, create);
+        CHECK(s->open_report().schema_version == 4);
+        WriteTransaction tx(*s);
+        auto subject = s->ensure_subject("K-1", at(0)).first;
+        Request r;
+        r.kind = "access";
+        r.subject_rowid = subject.rowid;
+        r.subject_pseudonym = s->pseudonym("K-1");
+        r.received = at(10);
+        r.due = at(20);
+        qid = s->open_request(r);
+        tx.commit();
+    }
+    {
+        // What a store of schema version 3 looks like.
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("ALTER TABLE requests DROP COLUMN selector;"
+                "UPDATE meta SET value = '3' WHERE key = 'schema_version';");
+    }
+    CHECK_THROWS_WITH(open_store(path),
+                      doctest::Contains("has schema version 3 and needs version 4"));
+    {
+        auto s = open_store(path, create);
+        CHECK(s->open_report().schema_before == 3);
+        CHECK(s->open_report().schema_version == 4);
+        auto r = s->find_request(qid);
+        REQUIRE(r);
+        CHECK(r->subject == "K-1");
+        CHECK(r->selector.empty());
+        CHECK(r->subject_pseudonym == s->pseudonym("K-1"));
+        CHECK(r->received == at(10));
+    }
+    std::filesystem::remove_all(dir);
+}

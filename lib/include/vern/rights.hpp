@@ -15,6 +15,7 @@
 // ledger export (ledger.hpp) and by `vern audit report`; never change them.
 
 #include "vern/policy.hpp"
+#include "vern/selector.hpp"
 #include "vern/store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -48,6 +49,9 @@ struct AccessOptions {
     Language language = Language::nb;
     bool include_special = false;         // show the fields of special categories (art. 9)
     std::optional<std::int64_t> request;  // the request answered (closed by record_access)
+    // With request: selector_pseudonym() of the selector used, so that a request registered for
+    // a person the store did not hold then is answered too (requests.hpp).
+    std::string selector_pseudonym;
 };
 
 struct ReportRecord {
@@ -138,8 +142,12 @@ struct AccessReport {
     std::string storage;
     std::vector<std::string> complaint_bodies;
     std::vector<ReportRecipient> recipients; // those holding a reported category, policy order
-    std::string subject;              // the subject's ref
-    std::string pseudonym;            // for the audit log
+    std::string subject;              // the subject's ref; empty in a report for nobody
+    // A report for a person the store holds no data about (build_unknown_person_report): the
+    // selector kind searched ("email", ...; selector_kind_name). Empty otherwise.
+    std::string selector;
+    std::string pseudonym;            // for the audit log (the selector's for nobody)
+    std::string selector_pseudonym;   // AccessOptions::selector_pseudonym
     bool include_special = false;
     bool special_withheld = false;    // some record's fields were left out
     std::int64_t record_count = 0;
@@ -161,6 +169,17 @@ std::vector<ReportRecipient> report_recipients(const Policy& policy,
 // (else Error(problem)); an unknown id is Error(no_input).
 AccessReport build_access_report(Store& store, const Policy& policy, const Subject& subject,
                                  Instant now, const AccessOptions& options);
+
+// The report for a person the store holds no data about, answering an open access or
+// portability request registered for that same selector (options.request, REQUIRED; its
+// pseudonym must be selector_pseudonym(store, selector)): the controller, contact and rights,
+// no records, and "We hold no data about you". The caller checked that the selector matches
+// nobody. Without options.request: Error(problem, selector_problem(selector, {})); a request
+// that does not fit: as build_access_report. record_access audits it (one "access" entry with
+// the selector's pseudonym, no category, count 0) and closes the request.
+AccessReport build_unknown_person_report(Store& store, const Policy& policy,
+                                         const Selector& selector, Instant now,
+                                         const AccessOptions& options);
 
 // Audits the disclosure (one "access" entry per category, with its record count; one entry with
 // an empty category when the subject has no records) and closes report.request, in one write
@@ -186,6 +205,9 @@ struct EraseOptions {
     bool include_processor = false;       // also erase processor categories
     bool dry_run = false;                 // compute the outcome, change nothing
     std::optional<std::int64_t> request;  // an open erasure request about this subject: closed
+    // With request: selector_pseudonym() of the selector used, so that a request registered for
+    // a person the store did not hold then is answered too (requests.hpp).
+    std::string selector_pseudonym;
     std::string command = "erase";        // for the audit log
 };
 
@@ -209,7 +231,9 @@ struct ErasureCategory {
 };
 
 struct ErasureResult {
-    std::string subject;
+    std::string subject;      // the subject's ref; empty for a person the store does not hold
+    // erase_unknown_person: the selector kind ("email", ...; selector_kind_name). Empty otherwise.
+    std::string selector;
     std::string pseudonym;
     Instant now{};
     bool dry_run = false;
@@ -233,6 +257,17 @@ struct ErasureResult {
 // request that is not an open erasure request about this subject.
 ErasureResult erase_subject(Store& store, const Policy& policy, const Subject& subject, Instant now,
                             const EraseOptions& options);
+
+// Answers an open erasure request registered for a person the store holds no data about
+// (options.request, REQUIRED; its pseudonym must be selector_pseudonym(store, selector)):
+// nothing to erase; the request is closed (its audit entry "request_close" under
+// options.command, with the selector's pseudonym) and its extension reason, which may name the
+// person, replaced by k_reason_removed. The caller checked that the selector matches nobody.
+// With dry_run nothing changes. Without options.request: Error(problem, selector_problem(
+// selector, {})); an unknown --category: Error(data); a request that does not fit: as
+// erase_subject.
+ErasureResult erase_unknown_person(Store& store, const Policy& policy, const Selector& selector,
+                                   Instant now, const EraseOptions& options);
 
 // ---- consent ---------------------------------------------------------------------------------
 

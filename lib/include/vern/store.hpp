@@ -45,7 +45,7 @@ inline constexpr std::string_view k_reason_removed = "[removed with the subject'
 
 // The schema version this build writes. NOTE: persisted in the store's `meta` table; bump it by
 // exactly one with every migration (lib/src/store/sqlite_schema.cpp).
-inline constexpr int k_schema_version = 3;
+inline constexpr int k_schema_version = 4;
 
 struct StoreOptions {
     bool create = false;     // create the store if it does not exist (only `vern init`)
@@ -163,7 +163,13 @@ struct Request {
     std::string kind;            // access | erasure | rectification | restriction | objection | portability
     RowId subject_rowid = 0;     // 0 once the subject was removed
     std::string subject;         // ref; empty once the subject was removed
+    // Store::pseudonym(ref) of the subject; for a request registered for a person the store did
+    // not hold, the pseudonym of the selector instead (selector.hpp, selector_pseudonym).
     std::string subject_pseudonym;
+    // The selector kind ("subject", "email", "phone", "national_id", "name") of a request
+    // registered for a person the store did not hold (subject_rowid 0 from the start); empty for
+    // a request about a subject.
+    std::string selector;
     Instant received{};
     Instant due{};
     std::optional<Instant> extended_due; // after `request extend`

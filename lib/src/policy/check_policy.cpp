@@ -138,6 +138,23 @@ void check_recipients(LoadState& state) {
             }
         }
     }
+    // Once a policy declares its recipients, a free-text entry is one that a deletion cannot
+    // reach: every place that holds a copy should be a [[recipient]].
+    if (!p.recipients.empty()) {
+        std::vector<std::string> ids;
+        for (const auto& rec : p.recipients) ids.push_back(rec.id);
+        for (const auto& c : p.categories) {
+            for (const auto& name : c.recipients) {
+                if (p.find_recipient(name)) continue;
+                state.reporter.warning(
+                    c.pos, fmt::format("category '{}' names recipient \"{}\", which is no "
+                                       "[[recipient]] id: declare it as a [[recipient]] (with its "
+                                       "role and location) so that reports describe it and "
+                                       "deletions can reach it{}",
+                                       c.id, name, did_you_mean(name, ids)));
+            }
+        }
+    }
     for (auto& rec : p.recipients) {
         // Policy order, whichever way a category came in.
         std::vector<std::string> ordered;

@@ -4,6 +4,7 @@
 #include "vern/rights.hpp"
 
 #include "report_texts.hpp"
+#include "unknown_person_texts.hpp"
 
 #include <fmt/args.h>
 #include <fmt/core.h>
@@ -147,9 +148,12 @@ std::string render_access_html(const AccessReport& report) {
                        "<title>{} – {}</title>\n<style>{}</style>\n</head>\n<body>\n",
                        language_name(report.language), html_escape(t.title),
                        html_escape(report.controller), k_style);
+    const bool nobody = !report.selector.empty(); // a person the store holds no data about
+    const auto& u = rights::unknown_person_texts(report.language);
     out += fmt::format(
         "<h1>{}</h1>\n<p>{}</p>\n", html_escape(t.title),
-        html_escape(fmt::format(fmt::runtime(t.intro), fmt::arg("controller", report.organisation),
+        html_escape(fmt::format(fmt::runtime(nobody ? u.intro : t.intro),
+                                fmt::arg("controller", report.organisation),
                                 fmt::arg("subject", report.subject))));
     out += "<table class=\"controller\">\n";
     row(out, t.controller, report.controller);
@@ -162,7 +166,11 @@ std::string render_access_html(const AccessReport& report) {
                            html_escape(t.statement), html_escape(report.statement_title),
                            html_escape(report.statement_url), html_escape(report.statement_url));
     }
-    row(out, t.subject, report.subject);
+    if (nobody) {
+        row(out, u.searched, rights::searched_for(report.selector, report.language));
+    } else {
+        row(out, t.subject, report.subject);
+    }
     row(out, t.generated, format_local(report.generated, report.zone));
     out += "</table>\n";
 

@@ -103,7 +103,9 @@ nlohmann::json access_report_json(const AccessReport& report) {
             {"complaint_bodies", report.complaint_bodies},
             {"recipients", std::move(recipients)},
             {"supervisory_authority", optional_text(report.supervisory_authority)},
-            {"subject", {{"ref", report.subject}}},
+            {"subject", report.selector.empty() ? nlohmann::json({{"ref", report.subject}})
+                                                : nlohmann::json(nullptr)},
+            {"selector", optional_text(report.selector)},
             {"include_special", report.include_special},
             {"special_withheld", report.special_withheld},
             {"record_count", report.record_count},

@@ -78,6 +78,28 @@ bool is_held(const std::vector<Hold>& holds, const StoredRecord& r) {
     return false;
 }
 
+// What every report has, whoever it is about: the controller, the options, the request.
+AccessReport report_frame(const Policy& policy, Instant now, const AccessOptions& options) {
+    AccessReport report;
+    report.language = options.language;
+    report.generated = now;
+    report.zone = policy.info.zone;
+    report.policy_name = policy.info.name;
+    report.controller = policy.info.controller;
+    report.contact = policy.info.contact;
+    report.supervisory_authority = policy.info.supervisory_authority;
+    report.organisation = policy.info.name;
+    report.statement_title = policy.info.statement_title;
+    report.statement_url = policy.info.statement_url;
+    report.data_protection_officer = policy.info.data_protection_officer;
+    report.storage = policy.info.storage;
+    report.complaint_bodies = policy.info.complaint_bodies;
+    report.include_special = options.include_special;
+    report.request = options.request;
+    report.selector_pseudonym = options.selector_pseudonym;
+    return report;
+}
+
 } // namespace
 
 std::vector<ReportRecipient> report_recipients(const Policy& policy,
@@ -114,27 +136,12 @@ std::vector<ReportRecipient> report_recipients(const Policy& policy,
 
 AccessReport build_access_report(Store& store, const Policy& policy, const Subject& subject,
                                  Instant now, const AccessOptions& options) {
-    AccessReport report;
-    report.language = options.language;
-    report.generated = now;
-    report.zone = policy.info.zone;
-    report.policy_name = policy.info.name;
-    report.controller = policy.info.controller;
-    report.contact = policy.info.contact;
-    report.supervisory_authority = policy.info.supervisory_authority;
-    report.organisation = policy.info.name;
-    report.statement_title = policy.info.statement_title;
-    report.statement_url = policy.info.statement_url;
-    report.data_protection_officer = policy.info.data_protection_officer;
-    report.storage = policy.info.storage;
-    report.complaint_bodies = policy.info.complaint_bodies;
+    AccessReport report = report_frame(policy, now, options);
     report.subject = subject.ref;
     report.pseudonym = store.pseudonym(subject.ref);
-    report.include_special = options.include_special;
-    report.request = options.request;
     if (options.request) {
         check_answering_request(store, *options.request, report.pseudonym,
-                                {"access", "portability"});
+                                {"access", "portability"}, report.selector_pseudonym);
     }
 
     ReadTransaction snapshot(store);
@@ -225,13 +232,25 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
     return report;
 }
 
+AccessReport build_unknown_person_report(Store& store, const Policy& policy,
+                                         const Selector& selector, Instant now,
+                                         const AccessOptions& options) {
+    if (!options.request) throw Error(Code::problem, selector_problem(selector, {}));
+    AccessReport report = report_frame(policy, now, options);
+    report.selector = selector_kind_name(selector.kind);
+    report.pseudonym = selector_pseudonym(store, selector);
+    check_answering_request(store, *options.request, report.pseudonym, {"access", "portability"});
+    report.rights = rights::subject_rights(policy, options.language);
+    return report;
+}
+
 void record_access(Store& store, const Policy& policy, const AccessReport& report, Instant now,
                    const std::function<void()>& deliver) {
     WriteTransaction tx(store);
     std::optional<Request> request;
     if (report.request) {
         request = check_answering_request(store, *report.request, report.pseudonym,
-                                          {"access", "portability"});
+                                          {"access", "portability"}, report.selector_pseudonym);
     }
     if (report.categories.empty()) {
         store.append_audit(rights::audit_entry(policy, now, "access", "access", report.pseudonym));

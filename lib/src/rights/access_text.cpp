@@ -6,6 +6,7 @@
 #include "vern/text.hpp"
 
 #include "report_texts.hpp"
+#include "unknown_person_texts.hpp"
 
 #include <fmt/core.h>
 #include <fmt/args.h>
@@ -121,7 +122,10 @@ std::string render_access_text(const AccessReport& report) {
     const auto& t = rights::report_texts(report.language);
     std::string out;
     heading(out, t.title, '=');
-    out += fmt::format(fmt::runtime(t.intro), fmt::arg("controller", report.organisation),
+    const bool nobody = !report.selector.empty(); // a person the store holds no data about
+    const auto& u = rights::unknown_person_texts(report.language);
+    out += fmt::format(fmt::runtime(nobody ? u.intro : t.intro),
+                       fmt::arg("controller", report.organisation),
                        fmt::arg("subject", printable(report.subject)));
     out += "\n\n";
     line(out, "", t.controller, report.controller);
@@ -134,7 +138,11 @@ std::string render_access_text(const AccessReport& report) {
     if (!report.statement_title.empty()) {
         line(out, "", t.statement, report.statement_title + ", " + report.statement_url);
     }
-    line(out, "", t.subject, report.subject);
+    if (nobody) {
+        line(out, "", u.searched, rights::searched_for(report.selector, report.language));
+    } else {
+        line(out, "", t.subject, report.subject);
+    }
     line(out, "", t.generated, format_local(report.generated, report.zone));
     out += "\n";
 

@@ -98,7 +98,8 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
                  const EraseOptions& options, ErasureResult& result, bool apply) {
     std::optional<Request> request;
     if (options.request) {
-        request = check_answering_request(store, *options.request, result.pseudonym, {"erasure"});
+        request = check_answering_request(store, *options.request, result.pseudonym, {"erasure"},
+                                          options.selector_pseudonym);
     }
     std::vector<RowId> doomed;
     std::int64_t left = 0;
@@ -135,7 +136,12 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
         store.append_audit(
             rights::audit_entry(policy, now, options.command, "erase", result.pseudonym));
     }
-    if (request) close_request_in_transaction(store, policy, *request, now, options.command);
+    if (request) {
+        // Its reason may name the person (a request registered by selector has no subject for
+        // forget_subject_reasons to find).
+        if (!request->extension_reason.empty()) request->extension_reason = k_reason_removed;
+        close_request_in_transaction(store, policy, *request, now, options.command);
+    }
     // Free-text reasons of the subject's requests and holds may name the person: they go with
     // the erasure (the requests' dates and the holds themselves stay).
     store.forget_subject_reasons(subject.rowid);
@@ -185,6 +191,34 @@ ErasureResult erase_subject(Store& store, const Policy& policy, const Subject& s
         tx.commit();
     }
     // Deleted content must not survive in the WAL (SPEC 5; secure_delete covers the main file).
+    result.wal_truncated = store.checkpoint();
+    return result;
+}
+
+ErasureResult erase_unknown_person(Store& store, const Policy& policy, const Selector& selector,
+                                   Instant now, const EraseOptions& options) {
+    check_categories(policy, options.categories);
+    if (!options.request) throw Error(Code::problem, selector_problem(selector, {}));
+    ErasureResult result;
+    result.selector = selector_kind_name(selector.kind);
+    result.pseudonym = selector_pseudonym(store, selector);
+    result.now = now;
+    result.dry_run = options.dry_run;
+    if (options.dry_run) {
+        check_answering_request(store, *options.request, result.pseudonym, {"erasure"});
+        result.request_closed = options.request;
+        return result;
+    }
+    {
+        WriteTransaction tx(store);
+        Request request =
+            check_answering_request(store, *options.request, result.pseudonym, {"erasure"});
+        if (!request.extension_reason.empty()) request.extension_reason = k_reason_removed;
+        close_request_in_transaction(store, policy, request, now, options.command);
+        result.request_closed = request.id;
+        tx.commit();
+    }
+    // The replaced reason must not survive in the WAL either.
     result.wal_truncated = store.checkpoint();
     return result;
 }

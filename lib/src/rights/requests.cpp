@@ -67,8 +67,10 @@ std::int64_t request_days_left(const Request& request, Instant now) {
     return days;
 }
 
-Request open_request(Store& store, const Policy& policy, const Subject& subject,
-                     const std::string& kind, Instant received, Instant now) {
+namespace {
+
+void check_new_request(const Policy& policy, const std::string& kind, Instant received,
+                       Instant now) {
     if (!is_request_kind(kind)) {
         throw Error(Code::usage, fmt::format("unknown request kind \"{}\": expected one of {}",
                                              kind, request_kinds_text()));
@@ -78,17 +80,57 @@ Request open_request(Store& store, const Policy& policy, const Subject& subject,
                                             format_local(received, policy.info.zone),
                                             format_local(now, policy.info.zone)));
     }
+}
+
+// Stores `r` (kind, subject or selector, pseudonym and received set) with its due time and
+// audits it. REQUIRES a write transaction.
+void register_request(Store& store, const Policy& policy, Request& r, Instant now) {
+    r.due = add_calendar(r.received, policy.info.request_deadline, policy.info.zone);
+    r.id = store.open_request(r);
+    store.append_audit(rights::audit_entry(policy, now, "request", "request_open",
+                                           r.subject_pseudonym, {}, 0, r.kind));
+}
+
+Request about_subject(Store& store, const Subject& subject, const std::string& kind,
+                      Instant received) {
     Request r;
     r.kind = kind;
     r.subject_rowid = subject.rowid;
     r.subject = subject.ref;
     r.subject_pseudonym = store.pseudonym(subject.ref);
     r.received = received;
-    r.due = add_calendar(received, policy.info.request_deadline, policy.info.zone);
+    return r;
+}
+
+} // namespace
+
+Request open_request(Store& store, const Policy& policy, const Subject& subject,
+                     const std::string& kind, Instant received, Instant now) {
+    check_new_request(policy, kind, received, now);
+    Request r = about_subject(store, subject, kind, received);
     WriteTransaction tx(store);
-    r.id = store.open_request(r);
-    store.append_audit(rights::audit_entry(policy, now, "request", "request_open",
-                                           r.subject_pseudonym, {}, 0, kind));
+    register_request(store, policy, r, now);
+    tx.commit();
+    return r;
+}
+
+Request open_request_by_selector(Store& store, const Policy& policy, const Selector& selector,
+                                 const std::string& kind, Instant received, Instant now) {
+    check_new_request(policy, kind, received, now);
+    WriteTransaction tx(store);
+    const std::vector<Subject> matches = find_subjects(store, selector);
+    Request r;
+    if (matches.size() == 1) {
+        r = about_subject(store, matches.front(), kind, received);
+    } else if (matches.empty()) {
+        r.kind = kind;
+        r.subject_pseudonym = selector_pseudonym(store, selector);
+        r.selector = selector_kind_name(selector.kind);
+        r.received = received;
+    } else {
+        throw Error(Code::problem, selector_problem(selector, matches));
+    }
+    register_request(store, policy, r, now);
     tx.commit();
     return r;
 }
@@ -165,7 +207,8 @@ std::vector<Request> list_requests(Store& store, bool overdue_only, Instant now)
 }
 
 Request check_answering_request(Store& store, std::int64_t id, std::string_view subject_pseudonym,
-                                std::initializer_list<const char*> kinds) {
+                                std::initializer_list<const char*> kinds,
+                                std::string_view selector_pseudonym) {
     Request r = find_or_throw(store, id);
     std::string expected;
     bool kind_ok = false;
@@ -182,7 +225,19 @@ Request check_answering_request(Store& store, std::int64_t id, std::string_view 
                                                "done",
                                                id, r.kind, expected));
     }
-    if (r.subject_pseudonym != subject_pseudonym) {
+    const bool matches =
+        r.subject_pseudonym == subject_pseudonym ||
+        (!selector_pseudonym.empty() && r.subject_pseudonym == selector_pseudonym);
+    if (!matches) {
+        const auto registered = parse_selector_kind(r.selector);
+        if (registered) {
+            const char* option = selector_option(*registered);
+            throw Error(Code::problem,
+                        fmt::format("request {} was registered by {} for a person the store did "
+                                    "not hold, and this selector does not name that person; "
+                                    "answer it with the same {}; nothing was done",
+                                    id, option, option));
+        }
         throw Error(Code::problem, fmt::format("request {} is about another subject; nothing was "
                                                "done",
                                                id));

@@ -32,6 +32,7 @@ Request read_request(SQLite::Statement& s) {
     r.extended_due = optional_time(s.getColumn(7));
     r.extension_reason = s.getColumn(8).getString();
     r.closed = optional_time(s.getColumn(9));
+    r.selector = s.getColumn(10).isNull() ? std::string() : s.getColumn(10).getString();
     return r;
 }
 
@@ -100,7 +101,7 @@ std::int64_t SqliteStore::open_request(const Request& request) {
     require_write("open_request");
     try {
         auto s = stmt("INSERT INTO requests(kind, sid, pseudonym, received, due, extended_due, "
-                      "extension_reason, closed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                      "extension_reason, closed, selector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         s->bind(1, request.kind);
         if (request.subject_rowid != 0) {
             s->bind(2, request.subject_rowid);
@@ -113,6 +114,11 @@ std::int64_t SqliteStore::open_request(const Request& request) {
         bind_optional_time(*s, 6, request.extended_due);
         s->bind(7, request.extension_reason);
         bind_optional_time(*s, 8, request.closed);
+        if (request.selector.empty()) {
+            s->bind(9);
+        } else {
+            s->bind(9, request.selector);
+        }
         s->exec();
         return m_db->getLastInsertRowid();
     } catch (const std::exception& e) {
@@ -123,7 +129,7 @@ std::int64_t SqliteStore::open_request(const Request& request) {
 std::optional<Request> SqliteStore::find_request(std::int64_t id) {
     try {
         auto s = stmt("SELECT q.qid, q.kind, q.sid, s.ref, q.pseudonym, q.received, q.due, "
-                      "q.extended_due, q.extension_reason, q.closed FROM requests q "
+                      "q.extended_due, q.extension_reason, q.closed, q.selector FROM requests q "
                       "LEFT JOIN subjects s ON s.sid = q.sid WHERE q.qid = ?");
         s->bind(1, id);
         if (!s->executeStep()) return std::nullopt;
@@ -155,7 +161,7 @@ std::vector<Request> SqliteStore::list_requests() {
     std::vector<Request> out;
     try {
         auto s = stmt("SELECT q.qid, q.kind, q.sid, s.ref, q.pseudonym, q.received, q.due, "
-                      "q.extended_due, q.extension_reason, q.closed FROM requests q "
+                      "q.extended_due, q.extension_reason, q.closed, q.selector FROM requests q "
                       "LEFT JOIN subjects s ON s.sid = q.sid ORDER BY q.qid");
         while (s->executeStep()) out.push_back(read_request(*s));
     } catch (const std::exception& e) {
@@ -182,9 +188,10 @@ void SqliteStore::forget_subject_reasons(RowId subject_rowid) {
 }
 
 void SqliteStore::forget_orphaned_request_reasons() {
-    // A request loses its subject only when the subject is removed (ON DELETE SET NULL).
+    // A request loses its subject only when the subject is removed (ON DELETE SET NULL). A
+    // request registered for a person the store did not hold (selector) never had one.
     auto q = stmt("UPDATE requests SET extension_reason = ?1 WHERE sid IS NULL "
-                  "AND extension_reason <> '' AND extension_reason <> ?1");
+                  "AND selector IS NULL AND extension_reason <> '' AND extension_reason <> ?1");
     bind_text(*q, 1, k_reason_removed);
     q->exec();
 }

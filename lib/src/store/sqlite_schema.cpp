@@ -152,8 +152,17 @@ void migrate_2_to_3(SQLite::Database& db) {
             "WHERE case_id IS NOT NULL;");
 }
 
+// Version 4: requests.selector, the selector kind of a request registered for a person the store
+// did not hold ("We hold no data about you" is an answer too); such a request has no sid from the
+// start and its pseudonym is the selector's (selector.hpp, selector_pseudonym). NULL: a request
+// about a subject.
+void migrate_3_to_4(SQLite::Database& db) {
+    db.exec("ALTER TABLE requests ADD COLUMN selector TEXT CHECK (selector IS NULL OR selector "
+            "IN ('subject', 'email', 'phone', 'national_id', 'name'));");
+}
+
 // k_migrations[i] migrates from version i+1 to i+2.
-constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3};
+constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3, migrate_3_to_4};
 
 void set_meta(SQLite::Database& db, const char* key, const std::string& value) {
     SQLite::Statement s(db, "INSERT INTO meta(key, value) VALUES (?, ?) "
