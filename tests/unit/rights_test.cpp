@@ -155,6 +155,26 @@ TEST_CASE("rights::describe_rule in both languages") {
     CHECK(parse_language("de").error() == "invalid language \"de\": expected nb or en");
 }
 
+TEST_CASE("rights::describe_rule names keys, event kinds and purposes by their words") {
+    Policy p = test_policy();
+    const std::map<std::string, std::string> words{{"last_session", "siste veiledningstime"},
+                                                   {"direction", "retning"},
+                                                   {"survey", "brukerundersøkelsen"},
+                                                   {"ip", "IP-adresse"},
+                                                   {"phone", "telefonnummer"}};
+    auto lookup = [&](const std::string& key) {
+        auto it = words.find(key);
+        return it == words.end() ? key : it->second;
+    };
+    CHECK(describe_rule(p.rules[1], Language::nb, lookup) ==
+          "anonymiseres 12 uker etter hendelsen «siste veiledningstime», ved utgangen av den uken, "
+          "bare der retning er «external», med mindre du har samtykket til «brukerundersøkelsen»; "
+          "felter: IP-adresse (IP-adressen forkortes), telefonnummer (de siste 4 tegnene slettes)");
+    CHECK(describe_rule(p.rules[3], Language::nb, lookup) ==
+          "slettes straks etter siste aktivitet, ved utgangen av den måneden, så lenge samtykket "
+          "ditt til «brukerundersøkelsen» gjelder");
+}
+
 TEST_CASE("rights::html_escape") {
     CHECK(html_escape("<a href=\"x\">'&'</a>") ==
           "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");

@@ -39,7 +39,10 @@ const char* language_name(Language l);
 // A retention rule in plain words, e.g. "deleted 30 days after creation" /
 // "slettes 30 dager etter at den ble opprettet"; anonymise rules name their fields and methods,
 // round modes and where/consent conditions are spelled out.
-std::string describe_rule(const Rule& rule, Language lang);
+// `words`, if given, turns a field key, event kind or consent purpose into words for a citizen
+// (the policy's labels, Policy::field_label); by default they are shown as written.
+std::string describe_rule(const Rule& rule, Language lang,
+                          const std::function<std::string(const std::string&)>& words = {});
 // "public task or official authority (GDPR art. 6(1)(e))" / "... (personvernforordningen ...)".
 std::string describe_legal_basis(LegalBasis basis, Language lang);
 
@@ -110,12 +113,14 @@ struct ReportRecipient {
 
 struct ReportEvent {
     std::string kind;
+    std::string label;                // the kind in words ([labels]); the kind if none
     Instant at{};
     std::string record;               // record id for a record event; empty for a subject event
 };
 
 struct ReportConsent {
     std::string purpose;
+    std::string label;                // the purpose in words ([labels]); the purpose if none
     bool given = true;
     Instant at{};
 };

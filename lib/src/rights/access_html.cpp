@@ -95,6 +95,14 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
     out += "</section>\n";
 }
 
+// A consent purpose in words: the label its history carries.
+std::string consent_label(const AccessReport& report, const std::string& purpose) {
+    for (const auto& c : report.consents) {
+        if (c.purpose == purpose) return c.label;
+    }
+    return purpose;
+}
+
 void render_recipients(std::string& out, const AccessReport& report,
                        const rights::ReportTexts& t) {
     if (report.recipients.empty()) return;
@@ -186,7 +194,7 @@ std::string render_access_html(const AccessReport& report) {
             fmt::format("<h2>{}</h2>\n<table class=\"events\">\n", html_escape(t.events_heading));
         for (const auto& e : report.events) {
             out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                               html_escape(format_local(e.at, report.zone)), html_escape(e.kind),
+                               html_escape(format_local(e.at, report.zone)), html_escape(e.label),
                                html_escape(e.record));
         }
         out += "</table>\n";
@@ -198,11 +206,12 @@ std::string render_access_html(const AccessReport& report) {
         out += "<table class=\"consents\">\n";
         for (const auto& c : report.consents) {
             out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                               html_escape(format_local(c.at, report.zone)), html_escape(c.purpose),
+                               html_escape(format_local(c.at, report.zone)), html_escape(c.label),
                                html_escape(c.given ? t.consent_given : t.consent_withdrawn));
         }
         for (const auto& [purpose, active] : report.consent_state) {
-            out += fmt::format("<tr><td></td><td>{}</td><td>{}</td></tr>\n", html_escape(purpose),
+            out += fmt::format("<tr><td></td><td>{}</td><td>{}</td></tr>\n",
+                               html_escape(consent_label(report, purpose)),
                                html_escape(active ? t.consent_active : t.consent_inactive));
         }
         out += "</table>\n";

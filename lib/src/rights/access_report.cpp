@@ -53,7 +53,10 @@ ReportCategory describe_category(const Policy& policy, const std::string& id, La
     c.source = cat->source;
     c.special = cat->special;
     for (const Rule& rule : policy.rules) {
-        if (rule.covers(id)) c.retention.push_back(describe_rule(rule, lang));
+        if (!rule.covers(id)) continue;
+        c.retention.push_back(describe_rule(rule, lang, [&](const std::string& key) {
+            return policy.field_label(id, key, language_name(lang));
+        }));
     }
     return c;
 }
@@ -206,7 +209,8 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
 
     for (const Event& e : store.subject_events(subject.rowid)) {
         if (e.at > now) continue;
-        ReportEvent ev{e.kind, e.at, {}};
+        ReportEvent ev{e.kind, policy.field_label("", e.kind, language_name(options.language)),
+                       e.at, {}};
         if (e.scope == EventScope::record) {
             auto it = record_ids.find(e.record_rowid);
             if (it != record_ids.end()) ev.record = it->second;
@@ -216,7 +220,9 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
     std::set<std::string> purposes;
     for (const ConsentChange& c : store.consent_history(subject.rowid)) {
         if (c.at > now) continue;
-        report.consents.push_back({c.purpose, c.given, c.at});
+        report.consents.push_back(
+            {c.purpose, policy.field_label("", c.purpose, language_name(options.language)),
+             c.given, c.at});
         purposes.insert(c.purpose);
     }
     for (const auto& p : purposes) {

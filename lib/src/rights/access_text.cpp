@@ -89,6 +89,14 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
     out += "\n";
 }
 
+// A consent purpose in words: the label its history carries.
+std::string consent_label(const AccessReport& report, const std::string& purpose) {
+    for (const auto& c : report.consents) {
+        if (c.purpose == purpose) return c.label;
+    }
+    return purpose;
+}
+
 void render_recipients(std::string& out, const AccessReport& report,
                        const rights::ReportTexts& t) {
     if (report.recipients.empty()) return;
@@ -156,7 +164,7 @@ std::string render_access_text(const AccessReport& report) {
     if (!report.events.empty()) {
         heading(out, t.events_heading, '-');
         for (const auto& e : report.events) {
-            out += fmt::format("  {}  {}{}\n", format_local(e.at, report.zone), printable(e.kind),
+            out += fmt::format("  {}  {}{}\n", format_local(e.at, report.zone), printable(e.label),
                                e.record.empty() ? "" : fmt::format(" ({})", printable(e.record)));
         }
         out += "\n";
@@ -165,11 +173,11 @@ std::string render_access_text(const AccessReport& report) {
     heading(out, t.consents_heading, '-');
     if (report.consents.empty()) out += fmt::format("{}\n", t.no_consents);
     for (const auto& c : report.consents) {
-        out += fmt::format("  {}  {}: {}\n", format_local(c.at, report.zone), printable(c.purpose),
+        out += fmt::format("  {}  {}: {}\n", format_local(c.at, report.zone), printable(c.label),
                            c.given ? t.consent_given : t.consent_withdrawn);
     }
     for (const auto& [purpose, active] : report.consent_state) {
-        out += fmt::format("  {}: {}\n", printable(purpose),
+        out += fmt::format("  {}: {}\n", printable(consent_label(report, purpose)),
                            active ? t.consent_active : t.consent_inactive);
     }
     out += "\n";

@@ -42,15 +42,17 @@ std::string duration_words(const Duration& d, Language l) {
     return out;
 }
 
-std::string anchor_words(const Anchor& a, Language l) {
+using Words = std::function<std::string(const std::string&)>;
+
+std::string anchor_words(const Anchor& a, Language l, const Words& words) {
     switch (a.kind) {
     case AnchorKind::created: return nb(l) ? "at den ble opprettet" : "creation";
     case AnchorKind::event:
-        return nb(l) ? fmt::format("hendelsen «{}»", a.event_kind)
-                     : fmt::format("the event “{}”", a.event_kind);
+        return nb(l) ? fmt::format("hendelsen «{}»", words(a.event_kind))
+                     : fmt::format("the event “{}”", words(a.event_kind));
     case AnchorKind::global:
-        return nb(l) ? fmt::format("den felles hendelsen «{}»", a.event_kind)
-                     : fmt::format("the organisation-wide event “{}”", a.event_kind);
+        return nb(l) ? fmt::format("den felles hendelsen «{}»", words(a.event_kind))
+                     : fmt::format("the organisation-wide event “{}”", words(a.event_kind));
     case AnchorKind::last_activity: return nb(l) ? "siste aktivitet" : "the last activity";
     }
     return "";
@@ -136,7 +138,8 @@ std::string describe_legal_basis(LegalBasis basis, Language l) {
     return "";
 }
 
-std::string describe_rule(const Rule& rule, Language l) {
+std::string describe_rule(const Rule& rule, Language l, const Words& given_words) {
+    const Words words = given_words ? given_words : [](const std::string& key) { return key; };
     std::string out;
     if (rule.action == Action::erase) {
         out = nb(l) ? "slettes" : "deleted";
@@ -145,7 +148,7 @@ std::string describe_rule(const Rule& rule, Language l) {
         if (rule.unlink) out += nb(l) ? " og kobles fra deg" : " and no longer linked to you";
     }
     const std::string keep = duration_words(rule.keep, l);
-    const std::string anchor = anchor_words(rule.after, l);
+    const std::string anchor = anchor_words(rule.after, l, words);
     if (keep.empty()) {
         out += nb(l) ? " straks etter " + anchor : " right after " + anchor;
     } else {
@@ -153,21 +156,21 @@ std::string describe_rule(const Rule& rule, Language l) {
     }
     out += round_words(rule.round, l);
     for (const auto& [field, value] : rule.where) {
-        out += nb(l) ? fmt::format(", bare der {} er «{}»", field, json_value_words(value))
-                     : fmt::format(", only where {} is “{}”", field, json_value_words(value));
+        out += nb(l) ? fmt::format(", bare der {} er «{}»", words(field), json_value_words(value))
+                     : fmt::format(", only where {} is “{}”", words(field), json_value_words(value));
     }
     if (!rule.if_consent.empty()) {
-        out += nb(l) ? fmt::format(", så lenge samtykket ditt til «{}» gjelder", rule.if_consent)
-                     : fmt::format(", while your consent to “{}” lasts", rule.if_consent);
+        out += nb(l) ? fmt::format(", så lenge samtykket ditt til «{}» gjelder", words(rule.if_consent))
+                     : fmt::format(", while your consent to “{}” lasts", words(rule.if_consent));
     }
     if (!rule.unless_consent.empty()) {
-        out += nb(l) ? fmt::format(", med mindre du har samtykket til «{}»", rule.unless_consent)
-                     : fmt::format(", unless you have consented to “{}”", rule.unless_consent);
+        out += nb(l) ? fmt::format(", med mindre du har samtykket til «{}»", words(rule.unless_consent))
+                     : fmt::format(", unless you have consented to “{}”", words(rule.unless_consent));
     }
     if (!rule.fields.empty()) {
         std::string fields;
         for (const auto& [field, method] : rule.fields) {
-            fields += fmt::format("{}{} ({})", fields.empty() ? "" : ", ", field,
+            fields += fmt::format("{}{} ({})", fields.empty() ? "" : ", ", words(field),
                                   method_words(method, l));
         }
         out += (nb(l) ? "; felter: " : "; fields: ") + fields;
