@@ -102,10 +102,13 @@ expect_out_contains "Systec Solutions AS"
 expect_out_contains "Du kan også klage til Nav (for opplysningene om tiltaksdeltakere)"
 expect_out_contains "Eksternt telefonnummer: +47 926 44 310"
 expect_out_contains "Hjelpemiddel: rullator"
+expect_out_contains "slettes 12 uker etter hendelsen «hjelpemidlet ble levert tilbake»"
 expect_out_not_contains "aid_type"
+expect_out_not_contains "aid_returned"
 vern access --phone "+47 926 44 310" --lang en
 expect_rc 0
 expect_out_contains "External phone number: +47 926 44 310"
 expect_out_contains "Assistive aid: rullator"
+expect_out_contains "the assistive aid was returned"
 
 finish
