@@ -574,7 +574,8 @@ def gen_karriereveiledning(rng):
                       "education": rng.choice(EDUCATION), "county": rng.choice(COUNTIES),
                       "topic": rng.choice(TOPICS), "previous_guidance": rng.random() < 0.3}
             if rng.random() < 0.5:
-                fields = dict(common, started_at=iso(t), duration_s=rng.randint(120, 2400))
+                rng.randint(120, 2400)  # the duration, no longer kept: drawn so the rest stays the same
+                fields = dict(common)
                 if rng.random() < 0.85:  # the rest called with a hidden number
                     fields["phone"] = p.phone
                 out.record(f"{ref}-tlf-{k + 1}", ref, "phone_call", t, fields)
@@ -689,6 +690,7 @@ def joblearn_measure(out, rng, ref, case, measure, start, end):
 def gen_personalpartner(rng):
     out, emails = Out(), set()
     second = random.Random("vern-demo-personalpartner-second-measure")
+    withdraw = random.Random("vern-demo-personalpartner-withdraw")
     refs = []
     for i in range(1, 241):
         p, ref = Person(rng, emails), f"PP-{i:04d}"
@@ -703,6 +705,8 @@ def gen_personalpartner(rng):
             "address": f"{rng.choice(['Kongensgate', 'Fjordveien', 'Jeløygata', 'Rådhusgata'])} {rng.randint(1, 60)}, {rng.choice(['1530 Moss', '1640 Råde', '1592 Våler'])}",
             "phone": p.phone, "email": p.email, "measure": measure,
             "department": rng.choice(["Moss", "Råde", "Våler"])})
+        # «skal du gi samtykke (tillatelse) til at Nav gir oss de personopplysningene vi trenger»
+        out.consent(ref, "nav_deler_opplysninger", given=created)
         case = f"{measure.lower()}-1"
         left = personalpartner_measure(out, rng, ref, p, case, measure, created, end)
         # A second measure for about one participant in five (its own random stream, so the rest
@@ -722,8 +726,17 @@ def gen_personalpartner(rng):
                 end2 = working_time(second, add_months(start2, second.randint(3, 12)))
                 case2 = f"{measure2.lower()}-{2 if measure2 == measure else 1}"
                 personalpartner_measure(out, second, ref, p, case2, measure2, start2, end2, "-2")
-    # The switchboard's phone log over the last 14 months: callers are participants or others.
+        # A few withdraw that consent («frasi deg samtykket») during the measure (their own random
+        # stream): the withdrawal deletes the participant record when it is ingested.
+        if withdraw.random() < 0.05 and ref != "PP-0083":
+            at = working_time(withdraw, created + dt.timedelta(days=withdraw.randint(14, 90)))
+            if at < min(end, TODAY):
+                out.consent(ref, "nav_deler_opplysninger", withdrawn=at)
+    # The switchboard's phone log over the last 14 months: callers are participants or others. The
+    # number that does not belong to Personalpartner is `external_number`; calls between two of
+    # its own lines have `internal_number` instead. Some lines come without a direction.
     ext = {}
+    nodir = random.Random("vern-demo-personalpartner-no-direction")
     for n in range(1, 1201):
         t = any_time(rng, random_day(rng, add_months(TODAY, -14), TODAY - dt.timedelta(days=1)))
         if t >= TODAY:
@@ -738,10 +751,13 @@ def gen_personalpartner(rng):
             k = rng.randint(1, 400)
             caller = f"TLF-{k:04d}"
             number = ext.setdefault(caller, rng.choice([mobile, landline])(rng))
-        out.record(f"tlf-{n:05d}", caller, "phone_log", t, {
-            "number": number, "extension": str(rng.randint(200, 260)),
-            "party": "internal" if internal else "external",
-            "direction": rng.choice(["inn", "ut"]), "started_at": iso(t), "duration_s": rng.randint(5, 1500)})
+        fields = {"internal_number" if internal else "external_number": number,
+                  "extension": str(rng.randint(200, 260))}
+        direction = rng.choice(["inn", "ut"])
+        if nodir.random() >= 0.05:
+            fields["direction"] = direction
+        fields["started_at"] = iso(t)
+        out.record(f"tlf-{n:05d}", caller, "phone_log", t, fields)
     # Short-term loans of assistive aids for Moss, Råde and Våler (processor for the municipality).
     for i in range(1, 121):
         p, ref = Person(rng, emails), f"HM-{i:04d}"
@@ -756,7 +772,64 @@ def gen_personalpartner(rng):
         back = working_time(rng, lent + dt.timedelta(days=rng.randint(7, 90)))
         if back <= TODAY:
             out.event("aid_returned", back, record=rid)
+    personalpartner_own(out, refs, emails)
     return out
+
+
+def personalpartner_own(out, refs, emails):
+    """Personalpartner's own data, each from a random stream of its own (so the rest of the data
+    does not change): the employees' mailboxes, the calls on their phones, the camera recordings
+    and the enquiries sent through the website."""
+    rng = random.Random("vern-demo-personalpartner-own")
+    # Employees' e-mail accounts; a few left in the last two years (employment_ended).
+    for i in range(1, 31):
+        p, ref = Person(rng, emails), f"ANSATT-{i:03d}"
+        out.subject(ref)
+        hired = working_time(rng, random_day(rng, local(2012, 1, 2), START))
+        out.record(f"{ref}-epostkonto", ref, "mailbox", hired, {
+            "name": p.name, "email": p.email, "department": rng.choice(["Moss", "Råde", "Våler"])})
+        if rng.random() < 0.2:
+            out.event("employment_ended", working_time(rng, random_day(rng, START, TODAY - dt.timedelta(days=1))),
+                      subject=ref)
+    # The last calls on the employees' phones over the last five months.
+    for n in range(1, 301):
+        t = any_time(rng, random_day(rng, add_months(TODAY, -5), TODAY - dt.timedelta(days=1)))
+        if t >= TODAY:
+            continue
+        if rng.random() < 0.4:
+            caller, person = rng.choice(refs)
+            number = person.phone
+        else:
+            caller, number = f"TLF-{rng.randint(1, 400):04d}", rng.choice([mobile, landline])(rng)
+        out.record(f"anrop-{n:05d}", caller, "recent_calls", t, {
+            "number": number, "direction": rng.choice(["inn", "ut"]), "called_at": iso(t)})
+    # Camera recordings of the last three weeks: buildings and cars outside working hours (each
+    # night), and two rooms watched permanently (one recording a day).
+    cameras = [("bygg-1", "bygninger utenom arbeidstid"), ("bygg-2", "bygninger utenom arbeidstid"),
+               ("bil-1", "biler utenom arbeidstid"), ("rom-1", "rom med permanent overvåking"),
+               ("rom-2", "rom med permanent overvåking")]
+    for camera, area in cameras:
+        ref = f"KAMERA-{camera.upper()}"
+        out.subject(ref)
+        for k in range(21, 0, -1):
+            day = (TODAY - dt.timedelta(days=k)).date()
+            t = local(day.year, day.month, day.day, 0 if camera.startswith("rom") else 18)
+            out.record(f"opptak-{camera}-{day.isoformat()}", ref, "camera", t, {
+                "camera": camera, "area": area, "recorded_at": iso(t)})
+    # Enquiries through personalpartner.no, given with consent; a few consents withdrawn.
+    for i in range(1, 61):
+        p, ref = Person(rng, emails), f"WEB-{i:04d}"
+        out.subject(ref)
+        t = any_time(rng, random_day(rng, add_months(TODAY, -6), TODAY - dt.timedelta(days=1)))
+        out.consent(ref, "nettstedet", given=t)
+        fields = {"name": p.name, "email": p.email, "message": rng.choice([
+            "Hvordan søker jeg om plass i AFT?", "Har dere ledige plasser i VTA?",
+            "Jeg vil gjerne vite mer om arbeidsrettet rehabilitering."])}
+        if rng.random() < 0.5:
+            fields["phone"] = p.phone
+        out.record(f"{ref}-henvendelse", ref, "website", t, fields)
+        if rng.random() < 0.05:
+            out.consent(ref, "nettstedet", withdrawn=t + dt.timedelta(days=rng.randint(1, 20)))
 
 
 def personalpartner_measure(out, rng, ref, p, case, measure, created, end, sfx=""):
