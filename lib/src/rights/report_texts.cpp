@@ -203,9 +203,10 @@ std::vector<ReportRight> subject_rights(const Policy& policy, Language lang) {
         "(JSON) and have them transmitted to another controller (article 20).");
     add("withdraw_consent",
         "Tilbaketrekking av samtykke: der behandlingen bygger på samtykke, kan du når som helst "
-        "trekke det tilbake; opplysningene blir da slettet (artikkel 7).",
+        "trekke det tilbake; opplysningene som bygger på det samtykket, blir da slettet (artikkel "
+        "7).",
         "Withdrawing consent: where processing rests on your consent, you can withdraw it at any "
-        "time; the data are then erased (article 7).");
+        "time; the data that rest on that consent are then erased (article 7).");
     std::string complaint =
         nb ? fmt::format("Klage: du kan klage til tilsynsmyndigheten, {} (artikkel 77).",
                          authority)
