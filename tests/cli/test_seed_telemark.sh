@@ -40,6 +40,22 @@ vern access --store t.db --policy "$T" --now 2026-03-10 --subject T-1
 expect_out_contains "Til (karriereveileder): veileder@telemarkfylke.no"
 expect_out_contains "E-post til din karriereveileder"
 
+test_case "telemark: the access report names event kinds and consent purposes in words, in nb and en"
+vern access --store t.db --policy "$T" --now 2026-03-10 --subject T-1
+expect_rc 0
+expect_out_contains "slettes straks etter hendelsen «siste veiledningstime», ved utgangen av det døgnet"
+expect_out_contains "slettes straks etter hendelsen «opplysningene dine ble slettet i InFlow24»"
+expect_out_contains "at karrieresenteret ser resultatene dine i InFlow24: trukket tilbake"
+expect_out_contains "å bruke InFlow24: gjelder nå"
+for key in last_session inflow24_deleted inflow24_discontinued inflow24_sharing "«inflow24»" "inflow24: "; do
+    expect_out_not_contains "$key"
+done
+vern access --store t.db --policy "$T" --now 2026-03-10 --subject T-1 --lang en
+expect_rc 0
+expect_out_contains "deleted right after the event “the last guidance session”, at the end of that day"
+expect_out_contains "the career centre seeing your results in InFlow24: withdrawn"
+expect_out_contains "using InFlow24: in force now"
+
 cat >k.jsonl <<'JSONL'
 {"type":"subject","ref":"K-1"}
 {"type":"consent","subject":"K-1","purpose":"karriereveiledning","given":"2026-01-12T09:15:00+01:00"}
@@ -63,6 +79,15 @@ expect_json '"40 20 39 18" in d["controller"]["contact"]' True
 vern access --store k.db --policy "$T19" --now 2026-01-20 --subject K-1
 expect_out_contains "Kompetanse Norge, Nasjonal enhet for karriereveiledning (ikke i bruk nå)"
 expect_out_contains "Klage: du kan klage til tilsynsmyndigheten, Datatilsynet, www.datatilsynet.no"
+expect_out_contains "slettes 4 uker etter hendelsen «siste veiledningstime», med mindre du har samtykket til «at vi gir e-postadressen din til Kompetanse Norges undersøkelse»"
+expect_out_contains "at vi behandler opplysningene dine i karriereveiledningen: gitt"
+for key in last_session kompetanse_norge_survey "  karriereveiledning:"; do
+    expect_out_not_contains "$key"
+done
+vern access --store k.db --policy "$T19" --now 2026-01-20 --subject K-1 --lang en
+expect_rc 0
+expect_out_contains "deleted 4 weeks after the event “the last guidance session”, unless you have consented to “passing your e-mail address on to Kompetanse Norge's survey”"
+expect_out_contains "processing your data for career guidance: in force now"
 
 test_case "2019: withdrawing the consent to guidance deletes everything («personopplysningene vil bli slettet»)"
 vern consent withdraw --store k.db --policy "$T19" --now 2026-01-21 --subject K-1 --purpose karriereveiledning --json
