@@ -36,7 +36,7 @@ for dir in policies/*/; do
         echo "$page ($subject)"
         if [ -n "$CHROMIUM" ]; then
             "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-                --window-size=1000,3000 --screenshot="${page%.html}.png" "file://$page" \
+                --window-size=1000,8000 --screenshot="${page%.html}.png" "file://$page" \
                 >/dev/null 2>&1 && echo "${page%.html}.png"
         fi
     done
