@@ -78,6 +78,9 @@ expect_json '"Citrix" in d["storage"] and "Outlook" in d["storage"]' True
 expect_json '"40 20 39 18" in d["controller"]["contact"]' True
 vern access --store k.db --policy "$T19" --now 2026-01-20 --subject K-1
 expect_out_contains "Kompetanse Norge, Nasjonal enhet for karriereveiledning (ikke i bruk nå)"
+# ... and so does the e-mail category's own line of recipients, not only the recipients section.
+printf '%s\n' "$OUT" | grep -q "^  Mottakere: .*Kompetanse Norge, Nasjonal enhet for karriereveiledning (ikke i bruk nå)" ||
+    fail "the category's recipients line does not say Kompetanse Norge is not in use"
 expect_out_contains "Klage: du kan klage til tilsynsmyndigheten, Datatilsynet, www.datatilsynet.no"
 expect_out_contains "slettes 4 uker etter hendelsen «siste veiledningstime», med mindre du har samtykket til «at vi gir e-postadressen din til Kompetanse Norges undersøkelse»"
 expect_out_contains "at vi behandler opplysningene dine i karriereveiledningen: gitt"

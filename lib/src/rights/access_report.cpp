@@ -36,13 +36,17 @@ ReportCategory describe_category(const Policy& policy, const std::string& id, La
     c.recipients = cat->recipients;
     for (const Recipient& rec : policy.recipients) {
         if (!rec.holds(id)) continue;
-        // A linked entry shows the recipient's name instead of its id.
+        // A linked entry shows the recipient's name instead of its id, and says when the
+        // recipient is not in use at present.
+        const std::string name =
+            rec.active ? rec.name
+                       : fmt::format("{} ({})", rec.name, rights::report_texts(lang).inactive);
         auto it = std::find(c.recipients.begin(), c.recipients.end(), rec.id);
         if (it != c.recipients.end()) {
-            *it = rec.name;
+            *it = name;
         } else if (std::find(c.recipients.begin(), c.recipients.end(), rec.name) ==
                    c.recipients.end()) {
-            c.recipients.push_back(rec.name);
+            c.recipients.push_back(name);
         }
     }
     if (cat->fields) {
