@@ -158,7 +158,7 @@ void check_recipients(LoadState& state) {
                 state.reporter.error(rec.pos, fmt::format("sub-processor '{}' needs `engaged_by`: "
                                                           "the id of the processor that engages it",
                                                           rec.id));
-            } else if (!by || by->role == RecipientRole::controller) {
+            } else if (!by || by == &rec || by->role == RecipientRole::controller) {
                 std::vector<std::string> processors;
                 for (const auto& other : p.recipients) {
                     if (other.role != RecipientRole::controller && other.id != rec.id)
