@@ -239,7 +239,7 @@ void check_unlink_leftovers(LoadState& state) {
                     m != rule.fields.end() &&
                     (m->second.kind == Kind::remove || m->second.kind == Kind::redact);
                 std::string problem;
-                if (is_identifier_field(p.identifiers, field) && m == rule.fields.end()) {
+                if (is_identifier_field(p.identifiers, field) && !removed) {
                     problem = fmt::format("keeps identifier field '{}' ([identifiers]); remove it",
                                           field);
                 } else if (contains(c.free_text, field) && !removed) {
