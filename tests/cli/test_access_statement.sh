@@ -241,6 +241,8 @@ assert list(cats) == ["contact", "chat", "survey"], list(cats)
 assert cats["contact"]["labels"] == {"name": "Name", "email": "E-mail address", "phone": "Phone number"}, cats["contact"]["labels"]
 assert cats["chat"]["labels"] == {"text": "Counsellor's note", "topic": "Topic",
                                   "session_at": "Time of the session"}, cats["chat"]["labels"]
+# survey declares no fields: labelled as its records hold them.
+assert cats["survey"]["labels"] == {"email": "E-mail address"}, cats["survey"]["labels"]
 assert cats["contact"]["recipients"] == ["InFlow24 AS", "IMDi", "CloudHost Inc.", "NAV Test"]
 recs = {r["id"]: r for c in d["categories"] for r in c["records"]}
 # Fields keep their keys.
