@@ -215,7 +215,7 @@ broken/values.toml:28:9: error: invalid anchor "event:": the event kind after 'e
 broken/values.toml:29:8: error: invalid duration "P1DT2H": ISO 8601 time parts (T...) are not supported, only P[nY][nM][nW][nD]
 broken/values.toml:31:20: error: invalid anonymisation method "drop_last:x": expected drop_last:N with N a whole number of at least 1
 broken/values.toml:31:41: error: invalid anonymisation method "band:0": expected band:N with N a whole number of at least 1
-broken/values.toml:31:58: error: unknown anonymisation method "hash": expected remove, redact, drop_last:N, mask_last:N, truncate_ip, band:N or year
+broken/values.toml:31:58: error: unknown anonymisation method "hash": expected remove, redact, drop_last:N, mask_last:N, truncate_ip, band:N, year, month or week
 broken/values.toml:31:71: error: invalid anonymisation method "truncate_ip:4": truncate_ip takes no argument
 EOF
 )"

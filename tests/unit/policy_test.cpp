@@ -114,10 +114,10 @@ TEST_CASE("policy::parse_anon_method") {
           "invalid anonymisation method \"year:2\": year takes no argument");
     CHECK(parse_anon_method("redcat").error() ==
           "unknown anonymisation method \"redcat\": expected remove, redact, drop_last:N, "
-          "mask_last:N, truncate_ip, band:N or year; did you mean 'redact'?");
+          "mask_last:N, truncate_ip, band:N, year, month or week; did you mean 'redact'?");
     CHECK(parse_anon_method("hash").error() ==
           "unknown anonymisation method \"hash\": expected remove, redact, drop_last:N, "
-          "mask_last:N, truncate_ip, band:N or year");
+          "mask_last:N, truncate_ip, band:N, year, month or week");
 }
 
 TEST_CASE("policy::parse_anchor") {

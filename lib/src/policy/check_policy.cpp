@@ -175,7 +175,7 @@ void check_recipients(LoadState& state) {
                 state.reporter.error(rec.pos, fmt::format("sub-processor '{}' needs `engaged_by`: "
                                                           "the id of the processor that engages it",
                                                           rec.id));
-            } else if (!by || by->role == RecipientRole::controller) {
+            } else if (!by || by == &rec || by->role == RecipientRole::controller) {
                 std::vector<std::string> processors;
                 for (const auto& other : p.recipients) {
                     if (other.role != RecipientRole::controller && other.id != rec.id)
@@ -256,7 +256,7 @@ void check_unlink_leftovers(LoadState& state) {
                     m != rule.fields.end() &&
                     (m->second.kind == Kind::remove || m->second.kind == Kind::redact);
                 std::string problem;
-                if (is_identifier_field(p.identifiers, field) && m == rule.fields.end()) {
+                if (is_identifier_field(p.identifiers, field) && !removed) {
                     problem = fmt::format("keeps identifier field '{}' ([identifiers]); remove it",
                                           field);
                 } else if (contains(c.free_text, field) && !removed) {

@@ -246,7 +246,7 @@ Expected<AnonMethod> parse_anon_method(std::string_view text) {
     }
     return Expected<AnonMethod>::failure(
         fmt::format("unknown anonymisation method \"{}\": expected remove, redact, drop_last:N, "
-                    "mask_last:N, truncate_ip, band:N or year{}",
+                    "mask_last:N, truncate_ip, band:N, year, month or week{}",
                     text, did_you_mean(name, names)));
 }
 

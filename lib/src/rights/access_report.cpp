@@ -170,7 +170,8 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
                 r.next_rule = next->rule->id;
             }
             r.held = is_held(holds, e.record);
-            if (e.decision != Decision::keep && e.decided_by && e.decided_due) {
+            // Not when held: the hold keeps it, the next purge does not touch it.
+            if (e.overdue() && e.decided_by && e.decided_due) {
                 r.due_since = e.decided_due;
                 r.due_action = action_name(e.decided_by->action);
                 r.due_rule = e.decided_by->id;
