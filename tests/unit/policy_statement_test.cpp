@@ -109,7 +109,7 @@ id = "chat"
 title = "Chat"
 purpose = "Guidance"
 legal_basis = "public_task"
-recipients = ["inflow24", "IMDi"]
+recipients = ["inflow24"]
 
 [[category]]
 id = "mail"
@@ -209,8 +209,8 @@ action = "delete"
     // A recipient with no `categories` that a category names holds that category: no error.
     CHECK(p.recipients[3].categories == Strings{"web"});
 
-    // The category keeps its `recipients` as written; free text ("IMDi") is no recipient.
-    CHECK(p.find_category("chat")->recipients == Strings{"inflow24", "IMDi"});
+    // The category keeps its `recipients` as written (free text is tested below).
+    CHECK(p.find_category("chat")->recipients == Strings{"inflow24"});
     REQUIRE(p.find_recipient("nav") != nullptr);
     CHECK(p.find_recipient("nav")->name == "NAV");
     CHECK(p.find_recipient("IMDi") == nullptr);
@@ -507,8 +507,9 @@ categories = ["chat"]
 }
 
 TEST_CASE("policy: a category's recipients entry that is no recipient id is free text") {
-    // "IMDi" and "InFlow24 AS" (a recipient's name, not its id) link nothing and warn nothing.
-    const Policy p = load_clean(k_header + R"(
+    // "IMDi" and "InFlow24 AS" (a recipient's name, not its id) link nothing; once the policy
+    // declares recipients, each is a warning (a copy that deletions cannot reach).
+    const PolicyLoad load = testing::load_policy_text(k_header + R"(
 [[category]]
 id = "chat"
 title = "Chat"
@@ -528,6 +529,13 @@ category = "chat"
 keep = "1d"
 action = "delete"
 )");
+    REQUIRE_FALSE(load.has_errors());
+    REQUIRE(load.diagnostics.size() == 2);
+    CHECK(load.diagnostics[0].message.find("names recipient \"IMDi\", which is no [[recipient]] "
+                                           "id") != std::string::npos);
+    CHECK(load.diagnostics[1].message.find("names recipient \"InFlow24 AS\", which is no "
+                                           "[[recipient]] id") != std::string::npos);
+    const Policy& p = load.policy;
     CHECK(p.find_category("chat")->recipients == Strings{"IMDi", "InFlow24 AS"});
     CHECK(p.recipients[0].categories == Strings{"chat"});
 }
@@ -1034,7 +1042,16 @@ TEST_CASE("policy: an unlinking rule that keeps an identifier field is warned ab
     // Masked or shortened, an identifier still points at the person.
     CHECK(unlink_with({{"email", "mask_last:3"}}) == warning(k_identifier_email));
     CHECK(unlink_with({{"phone", "drop_last:2"}}) ==
-          warning("keeps identifier field 'phone' ([identifiers]); remove it"));
+          warning("keeps identifier field 'phone' ([identifiers]); remove it or cut at least its "
+                  "last four digits"));
+    CHECK(unlink_with({{"phone", "mask_last:3"}}) ==
+          warning("keeps identifier field 'phone' ([identifiers]); remove it or cut at least its "
+                  "last four digits"));
+    // A phone number without its last four digits no longer points at one person; an e-mail
+    // address does.
+    CHECK(unlink_with({{"phone", "drop_last:4"}}) == "");
+    CHECK(unlink_with({{"phone", "mask_last:5"}}) == "");
+    CHECK(unlink_with({{"email", "drop_last:4"}}) == warning(k_identifier_email));
 }
 
 TEST_CASE("policy: an unlinking rule that keeps a free-text field is warned about") {
@@ -1059,7 +1076,8 @@ TEST_CASE("policy: the unlink warnings, all at once; only unlinking rules; --str
           lines({"1:1: warning: rule 'stats' unlinks records of category 'chat' but " +
                      k_identifier_email,
                  "1:1: warning: rule 'stats' unlinks records of category 'chat' but keeps "
-                 "identifier field 'phone' ([identifiers]); remove it",
+                 "identifier field 'phone' ([identifiers]); remove it or cut at least its last "
+                 "four digits",
                  "1:1: warning: rule 'stats' unlinks records of category 'chat' but " +
                      k_free_text_text,
                  "1:1: warning: rule 'stats' unlinks records of category 'chat' but keeps "

@@ -256,9 +256,19 @@ void check_unlink_leftovers(LoadState& state) {
                     m != rule.fields.end() &&
                     (m->second.kind == Kind::remove || m->second.kind == Kind::redact);
                 std::string problem;
-                if (is_identifier_field(p.identifiers, field) && !removed) {
-                    problem = fmt::format("keeps identifier field '{}' ([identifiers]); remove it",
-                                          field);
+                // A phone number that loses at least its last four digits no longer points at
+                // one person (the Norwegian convention for anonymised call logs, which a
+                // statement may promise as such).
+                const bool phone_cut =
+                    contains(p.identifiers.phone, field) && m != rule.fields.end() &&
+                    (m->second.kind == Kind::drop_last || m->second.kind == Kind::mask_last) &&
+                    m->second.n >= 4;
+                if (is_identifier_field(p.identifiers, field) && !removed && !phone_cut) {
+                    problem = fmt::format("keeps identifier field '{}' ([identifiers]); remove it{}",
+                                          field,
+                                          contains(p.identifiers.phone, field)
+                                              ? " or cut at least its last four digits"
+                                              : "");
                 } else if (contains(c.free_text, field) && !removed) {
                     problem = fmt::format("keeps free-text field '{}', which may name the person; "
                                           "use \"remove\" or \"redact\"",
