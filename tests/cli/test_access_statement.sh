@@ -390,6 +390,9 @@ expect_rc 0
 vern access --subject P-1
 expect_rc 0
 expect_out_not_contains "forfalt 2026-02-04"
+# Nor "waits for an event": the hold is why nothing is scheduled for it.
+printf '%s\n' "$OUT" | grep -A3 "Opplysning c-1$" | grep -q "ikke fastsatt" &&
+    fail "the held record c-1 says it waits for an event"
 expect_line "      Omfattes av et pålegg om bevaring (legal hold) og slettes ikke så lenge det gjelder."
 expect_line "      Neste sletting eller anonymisering: forfalt 2026-01-30 09:00:00 CET: anonymiseres ved neste sletterunde"
 vern access --subject P-1 --json

@@ -42,7 +42,7 @@ void render_record(std::string& out, const AccessReport& report, const ReportCat
         const char* action = r.next_action == "anonymize" ? t.anonymize_action : t.delete_action;
         row(out, t.next_due,
             fmt::format("{} ({})", format_local(*r.next_due, report.zone), action));
-    } else {
+    } else if (!r.held) { // held: the hold's own note says why nothing is scheduled
         row(out, t.next_due, t.not_scheduled);
     }
     if (r.withheld) {

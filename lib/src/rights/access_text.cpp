@@ -71,7 +71,7 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
                 r.next_action == "anonymize" ? t.anonymize_action : t.delete_action;
             line(out, "      ", t.next_due,
                  fmt::format("{} ({})", format_local(*r.next_due, report.zone), action));
-        } else {
+        } else if (!r.held) { // held: the hold's own line says why nothing is scheduled
             line(out, "      ", t.next_due, t.not_scheduled);
         }
         if (r.held) out += fmt::format("      {}\n", t.held);
