@@ -1000,8 +1000,9 @@ std::string unlink_with(const std::vector<std::pair<std::string, std::string>>& 
     };
     for (const auto& [k, v] : overrides) add(k, v);
     for (const auto& [k, v] : defaults) {
+        const std::string key = k; // clang 15 cannot capture a structured binding
         const bool overridden = std::any_of(overrides.begin(), overrides.end(),
-                                            [&](const auto& o) { return o.first == k; });
+                                            [&key](const auto& o) { return o.first == key; });
         if (!overridden) add(k, v);
     }
     return leftovers("category = \"chat\"\nkeep = \"30d\"\naction = \"anonymize\"\nunlink = true\n"
