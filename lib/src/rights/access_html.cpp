@@ -95,14 +95,6 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
     out += "</section>\n";
 }
 
-// A consent purpose in words: the label its history carries.
-std::string consent_label(const AccessReport& report, const std::string& purpose) {
-    for (const auto& c : report.consents) {
-        if (c.purpose == purpose) return c.label;
-    }
-    return purpose;
-}
-
 void render_recipients(std::string& out, const AccessReport& report,
                        const rights::ReportTexts& t) {
     if (report.recipients.empty()) return;
@@ -211,7 +203,7 @@ std::string render_access_html(const AccessReport& report) {
         }
         for (const auto& [purpose, active] : report.consent_state) {
             out += fmt::format("<tr><td></td><td>{}</td><td>{}</td></tr>\n",
-                               html_escape(consent_label(report, purpose)),
+                               html_escape(rights::consent_label(report, purpose)),
                                html_escape(active ? t.consent_active : t.consent_inactive));
         }
         out += "</table>\n";

@@ -89,14 +89,6 @@ void render_category(std::string& out, const AccessReport& report, const ReportC
     out += "\n";
 }
 
-// A consent purpose in words: the label its history carries.
-std::string consent_label(const AccessReport& report, const std::string& purpose) {
-    for (const auto& c : report.consents) {
-        if (c.purpose == purpose) return c.label;
-    }
-    return purpose;
-}
-
 void render_recipients(std::string& out, const AccessReport& report,
                        const rights::ReportTexts& t) {
     if (report.recipients.empty()) return;
@@ -177,7 +169,7 @@ std::string render_access_text(const AccessReport& report) {
                            c.given ? t.consent_given : t.consent_withdrawn);
     }
     for (const auto& [purpose, active] : report.consent_state) {
-        out += fmt::format("  {}: {}\n", printable(consent_label(report, purpose)),
+        out += fmt::format("  {}: {}\n", printable(rights::consent_label(report, purpose)),
                            active ? t.consent_active : t.consent_inactive);
     }
     out += "\n";

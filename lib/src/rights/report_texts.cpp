@@ -129,6 +129,13 @@ const ReportTexts& report_texts(Language lang) {
     return lang == Language::nb ? k_nb : k_en;
 }
 
+std::string consent_label(const AccessReport& report, const std::string& purpose) {
+    for (const auto& c : report.consents) {
+        if (c.purpose == purpose) return c.label;
+    }
+    return purpose;
+}
+
 std::string recipient_role_words(RecipientRole role, Language lang) {
     const bool nb = lang == Language::nb;
     switch (role) {

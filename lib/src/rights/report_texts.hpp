@@ -64,6 +64,10 @@ struct ReportTexts {
 
 const ReportTexts& report_texts(Language lang);
 
+// A consent purpose in words, for the text and HTML renderings: the label its history carries
+// (the purpose itself when it has none).
+std::string consent_label(const AccessReport& report, const std::string& purpose);
+
 // "databehandler (behandler opplysningene på våre vegne)", "processor (...)", ...
 std::string recipient_role_words(RecipientRole role, Language lang);
 // "an adequacy decision of the European Commission (GDPR art. 45)", ...; "" for none.
