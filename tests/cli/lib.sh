@@ -174,24 +174,38 @@ copy_store() {
     fi
 }
 
-# dump_store PATH: the store as SQL text (sqlite3 .dump; pg_dump of the schema).
+# dump_store PATH: the store as SQL text: sqlite3 .dump; pg_dump of the schema, without the
+# sequences' positions (a rolled-back transaction advances them too) and pg_dump's random
+# \restrict key, so that an unchanged store gives the same text.
 dump_store() {
     if on_postgresql; then
-        "$VERN_TEST_PG_BIN/pg_dump" --no-owner --no-privileges -n "$(pg_schema_for "$1")" "$VERN_TEST_PG"
+        "$VERN_TEST_PG_BIN/pg_dump" --no-owner --no-privileges -n "$(pg_schema_for "$1")" \
+            "$VERN_TEST_PG" | grep -Ev '^(SELECT pg_catalog\.setval|\\(un)?restrict )'
     else
         sqlite3 -batch "$1" .dump
     fi
 }
 
 # store_digest PATH: changes whenever the store does: the SHA-256 of the file on SQLite (byte for
-# byte); on PostgreSQL of the schema's definition and rows (in any order; sequence positions,
-# which a rolled-back transaction advances too, and pg_dump's random \restrict key left out).
+# byte); on PostgreSQL of dump_store's text, its lines in any order.
 store_digest() {
     if on_postgresql; then
-        dump_store "$1" | grep -Ev '^(SELECT pg_catalog\.setval|\\(un)?restrict )' | LC_ALL=C sort |
-            sha256sum | cut -d' ' -f1
+        dump_store "$1" | LC_ALL=C sort | sha256sum | cut -d' ' -f1
     else
         sha256sum <"$1" | cut -d' ' -f1
+    fi
+}
+
+# expect_store_missing PATH: the last vern run failed because the store PATH does not exist:
+# exit 66, naming vern init ("store 'PATH' does not exist; ..." on SQLite, "store '<store>' has
+# no vern schema ..." on PostgreSQL).
+expect_store_missing() {
+    expect_rc 66
+    if on_postgresql; then
+        expect_err_contains "vern: error: store '$(store_for "$1")' has no vern schema"
+        expect_err_contains "; run 'vern init"
+    else
+        expect_err_equals "vern: error: store '$1' does not exist; run 'vern init --store $1' first"
     fi
 }
 
