@@ -197,13 +197,16 @@ store_digest() {
 }
 
 # expect_store_missing PATH: the last vern run failed because the store PATH does not exist:
-# exit 66, naming vern init ("store 'PATH' does not exist; ..." on SQLite, "store '<store>' has
-# no vern schema ..." on PostgreSQL).
+# exit 66, naming vern init ("store 'PATH' does not exist; ..." on SQLite; on PostgreSQL the
+# store string, that its schema is missing, and vern init).
 expect_store_missing() {
     expect_rc 66
     if on_postgresql; then
-        expect_err_contains "vern: error: store '$(store_for "$1")' has no vern schema"
-        expect_err_contains "; run 'vern init"
+        local store
+        store=$(store_for "$1")
+        expect_err_contains "vern: error: store '$store' "
+        expect_err_contains "no vern schema '$(pg_schema_for "$1")'"
+        expect_err_contains "; run 'vern init --store $store' first"
     else
         expect_err_equals "vern: error: store '$1' does not exist; run 'vern init --store $1' first"
     fi
