@@ -138,6 +138,30 @@ PY
     expect_rc 0
 fi
 
+test_case "lock contention with another vern run: exit 75 after --lock-timeout"
+# The other run is an ingest reading a FIFO: it holds the store from its start until its input ends.
+mkfifo feed
+"$VERN" ingest -q - <feed >holder.out 2>&1 &
+holder=$!
+exec 3>feed
+# Until the holder has the store: an ingest of a bad file then gets 75 (locked), not 65 (bad).
+echo '{"type":"nope"}' >probe.jsonl
+for _ in $(seq 1 100); do
+    vern ingest --lock-timeout 0 probe.jsonl
+    [ "$RC" = 75 ] && break
+    sleep 0.1
+done
+expect_rc 75
+start=$(date +%s)
+vern ingest --lock-timeout 1 "$D/good.jsonl"
+expect_rc 75
+expect_err_equals "vern: error: the store '$(store_for s.db)' is locked by another vern run (waited 1 s); try again later"
+[ $(( $(date +%s) - start )) -le 3 ] || fail "waited too long"
+exec 3>&-
+wait "$holder" || true # its input was empty: nothing to ingest
+vern ingest "$D/good.jsonl"
+expect_rc 0
+
 test_case "the audit log holds no personal data"
 entries=$(sql s.db "SELECT count(*) FROM audit")
 [ "$entries" -gt 0 ] || fail "no audit entries"
