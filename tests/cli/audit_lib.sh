@@ -15,7 +15,7 @@ fresh_store() {
 # on PostgreSQL, as the test database's superuser, with the audit table's triggers disabled).
 tamper() {
     if on_postgresql; then
-        sql "$VERN_STORE" "ALTER TABLE audit DISABLE TRIGGER USER; $1
+        sql "$VERN_STORE" "ALTER TABLE audit DISABLE TRIGGER USER; $1;
             ALTER TABLE audit ENABLE TRIGGER USER;"
     else
         sqlite3 -batch "$VERN_STORE" "DROP TRIGGER IF EXISTS audit_no_update;
