@@ -100,8 +100,8 @@ expect_json 'd["problem"]' reordered
 test_case "two entries swapped (with their hashes): reordered"
 busy_store
 tamper "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (2, 3);
-UPDATE audit SET (at, "user", command, action, rule, category, count, policy_digest, subject, prev_hash, hash) =
-  (SELECT at, "user", command, action, rule, category, count, policy_digest, subject, prev_hash, hash
+UPDATE audit SET (at, \"user\", command, action, rule, category, count, policy_digest, subject, prev_hash, hash) =
+  (SELECT at, \"user\", command, action, rule, category, count, policy_digest, subject, prev_hash, hash
    FROM t WHERE t.seq = 5 - audit.seq) WHERE seq IN (2, 3);"
 vern audit verify --json
 expect_rc 1
@@ -111,8 +111,8 @@ expect_json 'd["bad_seq"]' 2
 test_case "two entries' contents swapped (hashes left in place): changed"
 busy_store
 tamper "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (6, 7);
-UPDATE audit SET (at, "user", command, action, rule, category, count, policy_digest, subject) =
-  (SELECT at, "user", command, action, rule, category, count, policy_digest, subject
+UPDATE audit SET (at, \"user\", command, action, rule, category, count, policy_digest, subject) =
+  (SELECT at, \"user\", command, action, rule, category, count, policy_digest, subject
    FROM t WHERE t.seq = 13 - audit.seq) WHERE seq IN (6, 7);"
 vern audit verify --json
 expect_rc 1
