@@ -67,6 +67,28 @@ time.sleep(3)
     wait $locker
 fi
 
+test_case "plan does not need the write lock of another vern run"
+# The other run is an ingest reading a FIFO: it holds the store from its start until its input ends.
+fresh_store
+mkfifo feed
+"$VERN" ingest -q - <feed >holder.out 2>&1 &
+holder=$!
+exec 3>feed
+echo '{"type":"nope"}' >probe.jsonl
+for _ in $(seq 1 100); do # until the holder has the store: 75 (locked), not 65 (bad input)
+    vern ingest --lock-timeout 0 probe.jsonl
+    [ "$RC" = 75 ] && break
+    sleep 0.1
+done
+expect_rc 75
+vern plan --now $NOW
+expect_rc 0
+vern purge --now $NOW --lock-timeout 0
+expect_rc 75
+expect_err_contains "is locked by another vern run"
+exec 3>&-
+wait "$holder" || true # its input was empty: nothing to ingest
+
 test_case "--within: what falls due in the period"
 fresh_store
 vern plan --now 2026-04-18 --within 5d --json
