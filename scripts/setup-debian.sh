@@ -9,10 +9,9 @@ packages=(
   libfmt-dev libtomlplusplus-dev doctest-dev
   libhowardhinnant-date-dev tzdata
   libsodium-dev nlohmann-json3-dev
-  python3 mandoc
-  # the PostgreSQL backend (issue 13): libpq, and the server (15) and client the tests run a
-  # throwaway cluster with (tests/pg/README.md)
+  # the PostgreSQL store: the client library, and a server for its tests (tests/pg/)
   libpq-dev postgresql postgresql-client
+  python3 mandoc
   # the fault suite's sanitizer and fuzz build (tests/fuzz/): clang with libFuzzer, and
   # llvm-symbolizer (in llvm-15) for readable sanitizer reports
   clang-15 libfuzzer-15-dev llvm-15

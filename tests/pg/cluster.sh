@@ -76,7 +76,8 @@ start_cluster() {
     fi
 
     local tmp
-    tmp=$(mktemp -d "${TMPDIR:-/tmp}/vern-pg.XXXXXX")
+    # In /tmp (not $TMPDIR, which the server's user may not be able to enter), unless told.
+    tmp=$(mktemp -d "${VERN_TEST_PG_TMPDIR:-/tmp}/vern-pg.XXXXXX")
     echo "$tmp" >"$STATE"
     mkdir "$tmp/sock"
     chmod 755 "$tmp" "$tmp/sock" # others reach the socket (its own mode is 0777)
