@@ -9,6 +9,8 @@ packages=(
   libfmt-dev libtomlplusplus-dev doctest-dev
   libhowardhinnant-date-dev tzdata
   libsodium-dev nlohmann-json3-dev
+  # the PostgreSQL store: the client library, and a server for its tests (tests/pg/)
+  libpq-dev postgresql postgresql-client
   python3 mandoc
   # the fault suite's sanitizer and fuzz build (tests/fuzz/): clang with libFuzzer, and
   # llvm-symbolizer (in llvm-15) for readable sanitizer reports

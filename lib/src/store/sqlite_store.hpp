@@ -103,6 +103,14 @@ class SqliteStore final : public Store {
     bool vacuum() override;
     std::optional<Instant> checkpoint_pending() override;
 
+    const char* backend() const override { return "sqlite"; }
+    std::int64_t size_bytes() override;
+    // sqlite_copy.cpp
+    void dump_table(const StoreTable& table,
+                    const std::function<void(const TableRow&)>& on_row) override;
+    void load_rows(const StoreTable& table, std::span<const TableRow> rows) override;
+    void finish_load() override;
+
   private:
     // A cached prepared statement, with bindings cleared, ready to bind. `sql` must be a string
     // literal (the cache is keyed by its address).
