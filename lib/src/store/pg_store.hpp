@@ -119,7 +119,7 @@ class PgStore final : public Store {
     // chunk before anything reads or deletes identifier rows and before COMMIT.
     void index_identifiers(RowId rowid, const nlohmann::json& fields);
     void flush_identifiers();
-    void give_fresh_id(RowId rowid, Instant at);
+    void give_fresh_ids(std::span<const RecordUpdate> updates); // the ones to unlink
     void forget_orphaned_request_reasons();
     // Tables changed in the current write transaction (vacuumed by checkpoint()).
     void touched(const char* table);
