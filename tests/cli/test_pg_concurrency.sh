@@ -8,6 +8,8 @@ if on_sqlite; then
     echo "ok (PostgreSQL only)"
     exit 0
 fi
+# the cluster's TCP address and password role (tests/pg/cluster.sh)
+[ -n "${VERN_TEST_PG_TCP:-}" ] || . "$VERN_TEST_PG_ENV"
 
 cat >policy.toml <<'EOF'
 [policy]
@@ -87,7 +89,7 @@ expect_rc 77
 grep -q hunter2 <<<"$ERR$OUT" && fail "the password was echoed: $ERR"
 
 test_case "a wrong password is exit 77 and never echoed; the right one from PGPASSWORD works"
-PW_STORE="$VERN_TEST_PG_TCP user=$VERN_TEST_PG_PW_USER dbname=vern_test schema=t_pw_$$"
+PW_STORE="$VERN_TEST_PG_TCP user=$VERN_TEST_PG_PW_USER schema=t_pw_$$"
 echo "t_pw_$$" >>"$VERN_TEST_PG_SCHEMAS"
 PGPASSWORD=wrongpassword42 vern --store "$PW_STORE" init
 expect_rc 77

@@ -2,6 +2,7 @@
 // cursor to read, COPY FROM STDIN to write.
 
 #include "pg_store.hpp"
+#include "store_common.hpp"
 
 #include <fmt/core.h>
 
@@ -101,6 +102,10 @@ void PgStore::load_rows(const StoreTable& table, std::span<const TableRow> rows)
             db().query("INSERT INTO meta(key, value) VALUES ($1, $2) "
                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        {row.at(0), row.at(1)});
+            // Pseudonyms from now on are the source's (the rows that follow carry them).
+            if (row.at(0) == "secret_key" && row.at(1)) {
+                m_secret = decode_secret_key(*row.at(1), m_name.display);
+            }
         }
         return;
     }

@@ -46,35 +46,30 @@ void PgStore::begin_write() {
         throw Error(Code::io, fmt::format("store '{}' was opened read-only", m_name.display));
     }
     if (m_in_transaction) throw Error(Code::io, "internal error: nested transaction");
-    const int timeout = std::max(0, m_options.lock_timeout);
+    // The append lock is held for one transaction at a time: by another run's batch, an access
+    // report's audit entry (shared writers), another program. A run that holds the writer lock
+    // (the only kind that --lock-timeout 0 asks not to wait for) therefore still waits a few
+    // seconds for it, rather than fail a nightly purge with 75 because a privacy officer wrote
+    // an access report at that moment.
+    const int timeout = std::max(k_append_wait_floor_seconds, m_options.lock_timeout);
     db().exec_script("BEGIN ISOLATION LEVEL READ COMMITTED");
     m_in_transaction = true;
     m_writing = true;
-    const auto locked = [&] {
-        rollback();
-        return Error(Code::locked,
-                     fmt::format("the store '{}' is locked by another vern run (waited {} s); try "
-                                 "again later", m_name.display, timeout));
-    };
     try {
         // The append lock: one write transaction of this store at a time, across hosts; it
         // chains the audit entries of concurrent runs one after the other (pg_store.hpp).
-        if (timeout == 0) {
-            auto r = db().query("SELECT pg_try_advisory_xact_lock($1::int, hashtext($2))",
-                                {pg::param(std::int64_t{k_lock_class_append}),
-                                 pg::param(m_name.schema)});
-            if (r.text(0, 0) != "t") throw locked();
-        } else {
-            // Also bounds the waits for row locks of other programs writing the store, as
-            // SQLite's busy timeout does.
-            db().exec_script(fmt::format("SET LOCAL lock_timeout = '{}s'", timeout));
-            db().query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))",
-                       {pg::param(std::int64_t{k_lock_class_append}), pg::param(m_name.schema)});
-        }
+        // lock_timeout also bounds the waits for row locks of other programs writing the store,
+        // as SQLite's busy timeout does.
+        db().exec_script(fmt::format("SET LOCAL lock_timeout = '{}s'", timeout));
+        db().query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))",
+                   {pg::param(std::int64_t{k_lock_class_append}), pg::param(m_name.schema)});
     } catch (const Error& e) {
-        if (!m_in_transaction) throw; // locked(): rolled back already
-        if (e.code() == Code::locked) throw locked(); // lock_timeout (55P03)
         rollback();
+        if (e.code() == Code::locked) { // lock_timeout (55P03)
+            throw Error(Code::locked,
+                        fmt::format("the store '{}' is locked by another vern run (waited {} s); "
+                                    "try again later", m_name.display, timeout));
+        }
         throw;
     }
 }

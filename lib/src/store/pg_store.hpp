@@ -26,6 +26,8 @@ namespace vern::store {
 // Advisory lock keys: (k_lock_class_*, hashtext(schema)).
 inline constexpr std::int32_t k_lock_class_writer = 0x7665726E; // "vern"
 inline constexpr std::int32_t k_lock_class_append = 0x76657261; // "vera"
+// The least a write transaction waits for the append lock, whatever --lock-timeout says.
+inline constexpr int k_append_wait_floor_seconds = 10;
 
 class PgStore final : public Store {
   public:

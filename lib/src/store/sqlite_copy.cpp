@@ -70,6 +70,10 @@ void SqliteStore::load_rows(const StoreTable& table, std::span<const TableRow> r
                 s.bind(1, row.at(0).value_or(""));
                 s.bind(2, row.at(1).value_or(""));
                 s.exec();
+                // Pseudonyms from now on are the source's (the rows that follow carry them).
+                if (row.at(0) == "secret_key" && row.at(1)) {
+                    m_secret = decode_secret_key(*row.at(1), m_path);
+                }
             }
             return;
         }
