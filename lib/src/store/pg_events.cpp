@@ -9,10 +9,17 @@ namespace vern::store {
 
 bool PgStore::add_event(const Event& event) {
     require_write("add_event");
-    // No conflict target: the identity is an expression index (events_identity).
+    // NOT EXISTS (the terms of the expression index events_identity) first: a conflicting
+    // INSERT would use up a value of the eid sequence. No conflict target: the identity is an
+    // expression index.
     auto r = db().query(
         "INSERT INTO events(scope, sid, rid, kind, at, case_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        "SELECT $1::text, $2::bigint, $3::bigint, $4::text, $5::bigint, $6::text "
+        "WHERE NOT EXISTS(SELECT 1 FROM events WHERE scope = $1::text "
+        "  AND coalesce(sid, 0) = coalesce($2::bigint, 0) "
+        "  AND coalesce(rid, 0) = coalesce($3::bigint, 0) AND kind = $4::text "
+        "  AND at = $5::bigint AND coalesce(case_id, '') = coalesce($6::text, '')) "
+        "ON CONFLICT DO NOTHING",
         {pg::param(event_scope_name(event.scope)),
          event.scope == EventScope::subject ? pg::param(event.subject_rowid) : pg::null_param(),
          event.scope == EventScope::record ? pg::param(event.record_rowid) : pg::null_param(),
@@ -60,7 +67,10 @@ std::map<std::string, Instant> PgStore::latest_global_events(Instant now) {
 
 bool PgStore::add_consent(RowId subject_rowid, const ConsentChange& change) {
     require_write("add_consent");
-    auto r = db().query("INSERT INTO consents(sid, purpose, given, at) VALUES ($1, $2, $3, $4) "
+    auto r = db().query("INSERT INTO consents(sid, purpose, given, at) "
+                        "SELECT $1::bigint, $2::text, $3::integer, $4::bigint "
+                        "WHERE NOT EXISTS(SELECT 1 FROM consents WHERE sid = $1::bigint "
+                        "  AND purpose = $2::text AND at = $4::bigint AND given = $3::integer) "
                         "ON CONFLICT DO NOTHING",
                         {pg::param(subject_rowid), pg::param(change.purpose),
                          pg::param(std::int64_t{change.given ? 1 : 0}),

@@ -82,8 +82,12 @@ UpsertResult PgStore::upsert_record(const NewRecord& record, Instant now) {
     }
     const std::string fields = record.fields.dump();
     if (subject) { // the common case of a bulk import: a new record of a known subject
+        // NOT EXISTS first: a conflicting INSERT would use up a value of the rid sequence, and
+        // the rids would no longer follow SQLite's (ON CONFLICT still guards the race).
         auto i = db().query("INSERT INTO records(id, sid, category, created, fields, ingested, "
-                            "case_id) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                            "case_id) SELECT $1::text, $2::bigint, $3::text, $4::bigint, $5::text, "
+                            "$6::bigint, $7::text "
+                            "WHERE NOT EXISTS(SELECT 1 FROM records WHERE id = $1::text) "
                             "ON CONFLICT(id) DO NOTHING RETURNING rid",
                             {pg::param(record.id), pg::param(subject->rowid),
                              pg::param(record.category), pg::param(to_db(record.created)),

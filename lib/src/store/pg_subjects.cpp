@@ -41,7 +41,9 @@ std::pair<Subject, bool> PgStore::ensure_subject(std::string_view ref, Instant n
     require_write("ensure_subject");
     // Insert first (one statement for a new subject, the common case of an import); an existing
     // ref leaves the row unchanged and is read back.
-    auto r = db().query("INSERT INTO subjects(ref, created) VALUES ($1, $2) "
+    // NOT EXISTS first: a conflicting INSERT would use up a value of the sid sequence.
+    auto r = db().query("INSERT INTO subjects(ref, created) SELECT $1::text, $2::bigint "
+                        "WHERE NOT EXISTS(SELECT 1 FROM subjects WHERE ref = $1::text) "
                         "ON CONFLICT(ref) DO NOTHING RETURNING sid",
                         {pg::param(ref), pg::param(to_db(now))});
     if (!r.empty()) return {Subject{r.int64(0, 0), std::string(ref), now}, true};
