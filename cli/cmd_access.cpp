@@ -33,7 +33,9 @@ void run_access(Context& ctx, const AccessCliOptions& opts) {
     auto lang = parse_language(opts.lang.empty() ? policy.info.language : opts.lang);
     if (!lang) throw Error(Code::usage, "--lang: " + lang.error());
     const Selector selector = selected(opts.selector); // usage errors before opening the store
-    auto store = open_rights_store(ctx);
+    // It writes only its audit entry (and closes its request): on PostgreSQL it does not wait
+    // for a running purge (StoreOptions::shared_writer).
+    auto store = open_rights_store(ctx, 30, /*shared_writer=*/true);
     // Nobody matches: exit 1, unless --request names a request registered for this selector
     // (the report then says that we hold no data about the person).
     const std::optional<Subject> subject =

@@ -39,6 +39,9 @@ void run_ingest(Context& ctx, const IngestCliOptions& opts) {
     for (const std::string& w : store->open_report().warnings) note(ctx, "vern: warning: " + w);
 
     IngestSummary s = ingest(*store, policy, sources, io);
+    // Replaced records and withdrawals leave old values behind: on SQLite in the WAL, on
+    // PostgreSQL in dead row versions. Write them out now rather than at some later run.
+    if (s.records_deleted_by_withdrawal > 0 || s.records_replaced > 0) store->checkpoint();
     if (ctx.json()) {
         print_json({{"store", ctx.opts.store},
                     {"files", files},

@@ -36,7 +36,10 @@ void run_init(Context& ctx, const InitOptions& opts) {
                     {"warnings", r.warnings}});
         return;
     }
-    if (r.created) {
+    if (r.created && std::string_view(store->backend()) == "postgresql") {
+        fmt::print("created store '{}' (schema version {}, PostgreSQL)\n", store->path(),
+                   r.schema_version);
+    } else if (r.created) {
         fmt::print("created store '{}' (schema version {}, mode 0600)\n", ctx.opts.store,
                     r.schema_version);
     } else if (r.schema_before < r.schema_version) {

@@ -86,6 +86,7 @@ json status_json(const StoreStatus& s) {
     return {{"now", format_utc(s.now)},
             {"store",
              {{"path", s.store_path},
+              {"backend", s.backend},
               {"file_bytes", s.file_bytes},
               {"wal_bytes", s.wal_bytes},
               {"schema_version", s.schema_version},
@@ -125,8 +126,13 @@ void print_outlook(const std::optional<RetentionOutlook>& o, Zone zone) {
 }
 
 void print_text(const StoreStatus& s, Zone zone) {
-    fmt::print("store       {} ({}, WAL {}), schema {}\n", printable(s.store_path),
-               human_size(s.file_bytes), human_size(s.wal_bytes), s.schema_version);
+    if (s.backend == "sqlite") {
+        fmt::print("store       {} ({}, WAL {}), schema {}\n", printable(s.store_path),
+                   human_size(s.file_bytes), human_size(s.wal_bytes), s.schema_version);
+    } else {
+        fmt::print("store       {} ({}, {}), schema {}\n", printable(s.store_path), s.backend,
+                   human_size(s.file_bytes), s.schema_version);
+    }
     if (s.checkpoint_pending) {
         fmt::print("            WAITING: deleted content has been on disk since {}, because a "
                    "reader kept the store open when it was deleted; the next vern run that "

@@ -33,5 +33,6 @@ void setup_consent(CLI::App& app, Context& ctx);
 void setup_request(CLI::App& app, Context& ctx);
 void setup_audit(CLI::App& app, Context& ctx);
 void setup_status(CLI::App& app, Context& ctx);
+void setup_store(CLI::App& app, Context& ctx);
 
 } // namespace vern::cli

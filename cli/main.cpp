@@ -29,6 +29,7 @@ const CommandSpec k_commands[] = {
     {"request", "Track data-subject requests and their deadlines", setup_request},
     {"audit", "Verify the audit log, report on it, export the erasure ledger", setup_audit},
     {"status", "One screen: records, overdue, next due, requests, holds, last purge", setup_status},
+    {"store", "Copy a whole store (SQLite <-> PostgreSQL)", setup_store},
 };
 
 void add_global_options(CLI::App& app, Context& ctx) {

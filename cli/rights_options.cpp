@@ -59,9 +59,10 @@ Subject resolve_selected(Context& ctx, Store& store, const SelectorOptions& opts
     return *subject;
 }
 
-std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout) {
+std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout, bool shared_writer) {
     StoreOptions so;
     so.lock_timeout = lock_timeout;
+    so.shared_writer = shared_writer;
     auto store = open_store(ctx.opts.store, so);
     for (const std::string& w : store->open_report().warnings)
         note(ctx, "vern: warning: " + w);

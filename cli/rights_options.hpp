@@ -40,6 +40,8 @@ std::optional<Subject> resolve_selected_or_none(Context& ctx, Store& store,
                                                 const SelectorOptions& opts);
 
 // Opens the store for a rights command, printing its open warnings.
-std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout = 30);
+// shared_writer: see StoreOptions (an access report on PostgreSQL does not wait for a purge).
+std::unique_ptr<Store> open_rights_store(Context& ctx, int lock_timeout = 30,
+                                         bool shared_writer = false);
 
 } // namespace vern::cli

@@ -80,8 +80,11 @@ struct LastPurge {
 struct StoreStatus {
     Instant now{};
     std::string store_path;
-    std::int64_t file_bytes = 0; // the database file (0 for an in-memory store)
-    std::int64_t wal_bytes = 0;  // its -wal file, if any
+    std::string backend;         // "sqlite" | "postgresql" (Store::backend)
+    // SQLite: the database file (0 for an in-memory store); PostgreSQL: the schema's tables and
+    // indexes (Store::size_bytes).
+    std::int64_t file_bytes = 0;
+    std::int64_t wal_bytes = 0;  // SQLite: its -wal file, if any; PostgreSQL: 0
     int schema_version = 0;
     std::int64_t subjects = 0;
     std::int64_t records = 0;

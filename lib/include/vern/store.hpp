@@ -2,8 +2,9 @@
 // The record store: subjects, records, events, consents, holds, requests, erased-subject
 // pseudonyms, the audit log and store metadata (SPEC sections 1, 4-7).
 //
-// `Store` is an abstract interface; open_store() picks the backend from the path (an SQLite file
-// today; a "postgresql://" URL can be added later without touching the engine or the CLI).
+// `Store` is an abstract interface; open_store() picks the backend from the store string: an
+// SQLite file, or a PostgreSQL database (a postgresql:// URI or a libpq key/value string, with
+// vern's own `schema=NAME` parameter; lib/src/store/pg_store.hpp).
 // Everything the engine and the rights commands need goes through this header.
 //
 // Conventions:
@@ -54,6 +55,12 @@ struct StoreOptions {
     // run from open to close (open_store waits for it), and each WriteTransaction also waits
     // this long for SQLite's write lock (other programs writing the store).
     int lock_timeout = 30;
+    // PostgreSQL only: a writable open that does not take the one-writer lock for the whole
+    // run, only each write transaction's append lock (a batch of a running purge at most). For
+    // commands that write little next to what they read (an access report's audit entry), so
+    // that a nightly purge on another host does not hold them up. SQLite ignores it (its file
+    // lock is per run).
+    bool shared_writer = false;
 };
 
 // What open_store() found and did: for `vern init` and for warnings the CLI prints.
@@ -237,6 +244,18 @@ struct ScannedRecord {
 // inside a WriteTransaction).
 using BatchCallback = std::function<bool(std::span<const ScannedRecord> batch)>;
 
+// ---- whole tables (vern store copy) ----------------------------------------------------------
+
+// One of the store's tables with every column, as both backends name them (man vern-store(5)).
+struct StoreTable {
+    const char* name;
+    std::vector<const char*> columns;
+};
+// Every table of the current schema, parents before children (foreign keys), meta first.
+const std::vector<StoreTable>& store_tables();
+// A row as text values in the table's column order (integers in decimal); nullopt is NULL.
+using TableRow = std::vector<std::optional<std::string>>;
+
 // ---- the store -------------------------------------------------------------------------------
 
 class Store {
@@ -399,12 +418,28 @@ class Store {
     // checkpoint()). REQUIRES no open transaction.
     virtual bool vacuum() = 0;
 
+    // -- backend facts (status) --
+    virtual const char* backend() const = 0; // "sqlite" | "postgresql"
+    // The bytes the store takes: the SQLite file and its WAL, or PostgreSQL's tables and indexes
+    // of the schema (pg_total_relation_size).
+    virtual std::int64_t size_bytes() = 0;
+
+    // -- whole tables (vern store copy) --
+    // Calls on_row with every row of `table`, ordered by its first column.
+    virtual void dump_table(const StoreTable& table,
+                            const std::function<void(const TableRow&)>& on_row) = 0;
+    // Inserts rows as they are (keys included) into `table` of a store created empty; `meta` rows
+    // replace the ones there (the secret key goes with the data it keys). REQUIRES a write
+    // transaction. finish_load() then makes new keys continue after the loaded ones.
+    virtual void load_rows(const StoreTable& table, std::span<const TableRow> rows) = 0;
+    virtual void finish_load() = 0;
+
   protected:
     Store() = default;
 };
 
-// Opens the store at `path` (an SQLite file, or ":memory:" for an empty in-memory store, always
-// created). Errors:
+// Opens the store at `path` (an SQLite file, ":memory:" for an empty in-memory store, always
+// created, or a PostgreSQL store string, see above). Errors:
 //   missing and !create: Error(no_input, "store 'x' does not exist; run 'vern init --store x' first")
 //   not readable/writable: Error(permission, ...)
 //   a schema older than k_schema_version without create: Error(data, "... run 'vern init' to

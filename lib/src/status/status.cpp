@@ -91,7 +91,10 @@ StoreStatus store_status(Store& store, const Policy* policy, Instant now) {
     StoreStatus status;
     status.now = now;
     status.store_path = store.path();
-    if (store.path() != ":memory:") {
+    status.backend = store.backend();
+    if (status.backend != "sqlite") {
+        status.file_bytes = store.size_bytes();
+    } else if (store.path() != ":memory:") {
         status.file_bytes = size_of(store.path());
         status.wal_bytes = size_of(store.path() + "-wal");
     }

@@ -4,7 +4,7 @@
 // NOTE: the normal forms are persisted in the identifiers table (man vern-store(5)); changing one
 // needs a migration that rebuilds the table.
 
-#include "sqlite_store.hpp"
+#include "store_common.hpp"
 
 #include <algorithm>
 
@@ -120,6 +120,29 @@ std::string rules_to_json(const std::vector<std::string>& rules) {
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     return nlohmann::json(sorted).dump();
+}
+
+void identifier_rows(const Identifiers& ids, const nlohmann::json& fields,
+                     std::vector<IdentifierRow>& out) {
+    const std::pair<IdentifierKind, const std::vector<std::string>*> kinds[] = {
+        {IdentifierKind::email, &ids.email},
+        {IdentifierKind::phone, &ids.phone},
+        {IdentifierKind::national_id, &ids.national_id},
+        {IdentifierKind::name, &ids.name},
+    };
+    for (const auto& [kind, names] : kinds) {
+        for (const std::string& name : *names) {
+            auto it = fields.find(name);
+            if (it == fields.end()) continue;
+            std::string normal;
+            if (it->is_string()) {
+                normal = normalize_identifier(kind, it->get_ref<const std::string&>());
+            } else if (it->is_number_integer()) {
+                normal = normalize_identifier(kind, it->dump());
+            }
+            if (!normal.empty()) out.push_back(IdentifierRow{identifier_kind_name(kind), std::move(normal)});
+        }
+    }
 }
 
 std::vector<std::string> rules_from_json(const std::string& text) {

@@ -1,6 +1,7 @@
 // open_store(): picks the backend, checks the file (existence, permissions, mode), creates or
 // migrates the schema, and applies the connection settings every vern run relies on.
 
+#include "pg_store.hpp"
 #include "sqlite_store.hpp"
 
 #include "vern/error.hpp"
@@ -72,11 +73,8 @@ std::optional<std::string> check_file(const std::string& path, bool read_only) {
 } // namespace
 
 std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& options) {
-    if (path.rfind("postgresql://", 0) == 0 || path.rfind("postgres://", 0) == 0) {
-        throw Error(Code::usage, fmt::format("store '{}': the PostgreSQL backend is not available "
-                                             "in this build", path));
-    }
     if (sodium_init() < 0) throw Error(Code::io, "cannot initialise libsodium");
+    if (store::pg::is_postgres_store(path)) return store::open_pg_store(path, options);
     if (options.create && options.read_only) {
         throw Error(Code::usage, "a store cannot be created read-only");
     }

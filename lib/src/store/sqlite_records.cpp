@@ -3,8 +3,6 @@
 
 #include "sqlite_store.hpp"
 
-#include <sodium.h>
-
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -39,27 +37,10 @@ StoredRecord SqliteStore::read_record_row(SQLite::Statement& s) const {
 }
 
 void SqliteStore::index_identifiers(RowId rowid, const nlohmann::json& fields) {
-    const std::pair<IdentifierKind, const std::vector<std::string>*> kinds[] = {
-        {IdentifierKind::email, &m_identifiers.email},
-        {IdentifierKind::phone, &m_identifiers.phone},
-        {IdentifierKind::national_id, &m_identifiers.national_id},
-        {IdentifierKind::name, &m_identifiers.name},
-    };
-    for (const auto& [kind, names] : kinds) {
-        for (const std::string& name : *names) {
-            auto it = fields.find(name);
-            if (it == fields.end()) continue;
-            std::string normal;
-            if (it->is_string()) {
-                normal = normalize_identifier(kind, it->get_ref<const std::string&>());
-            } else if (it->is_number_integer()) {
-                normal = normalize_identifier(kind, it->dump());
-            }
-            if (!normal.empty()) {
-                m_pending_identifiers.push_back(
-                    PendingIdentifier{rowid, identifier_kind_name(kind), std::move(normal)});
-            }
-        }
+    std::vector<IdentifierRow> rows;
+    identifier_rows(m_identifiers, fields, rows);
+    for (IdentifierRow& row : rows) {
+        m_pending_identifiers.push_back(PendingIdentifier{rowid, row.kind, std::move(row.value)});
     }
     if (m_pending_identifiers.size() >= k_identifier_batch) flush_identifiers();
 }
@@ -246,12 +227,8 @@ void SqliteStore::give_fresh_id(RowId rowid, Instant at) {
     old->reset();
     add_erased(unlinked_record_key(former), at);
     for (;;) {
-        unsigned char bytes[8];
-        randombytes_buf(bytes, sizeof bytes);
-        char hex[2 * sizeof bytes + 1];
-        sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
         auto s = stmt("UPDATE OR IGNORE records SET id = ? WHERE rid = ?");
-        s->bind(1, std::string("anon-") + hex);
+        s->bind(1, random_unlinked_id());
         s->bind(2, rowid);
         s->exec();
         if (m_db->getChanges() == 1) return; // else the random id was taken: draw again

@@ -2,7 +2,6 @@
 
 #include "sqlite_store.hpp"
 
-#include <sodium.h>
 #include <sqlite3.h>
 
 #include <fmt/core.h>
@@ -65,16 +64,7 @@ SqliteStore::SqliteStore(std::string path, WriterLock lock, std::unique_ptr<SQLi
             throw Error(Code::io, fmt::format("store '{}' has no secret key in its meta table",
                                               m_path));
         }
-        std::string hex = s.getColumn(0).getString();
-        m_secret.resize(hex.size() / 2);
-        size_t len = 0;
-        if (hex.size() != 64 ||
-            sodium_hex2bin(reinterpret_cast<unsigned char*>(m_secret.data()), m_secret.size(),
-                           hex.data(), hex.size(), nullptr, &len, nullptr) != 0 ||
-            len != 32) {
-            throw Error(Code::io, fmt::format("store '{}' has an invalid secret key", m_path));
-        }
-        sodium_memzero(hex.data(), hex.size());
+        m_secret = decode_secret_key(s.getColumn(0).getString(), m_path);
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
@@ -163,16 +153,7 @@ void SqliteStore::rollback() noexcept {
 }
 
 std::string SqliteStore::pseudonym(std::string_view ref) const {
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(m_secret.data()),
-                                m_secret.size());
-    crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(ref.data()),
-                                  ref.size());
-    crypto_auth_hmacsha256_final(&st, mac);
-    char hex[2 * sizeof mac + 1];
-    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-    return hex;
+    return keyed_pseudonym(m_secret, ref);
 }
 
 void SqliteStore::add_erased(std::string_view pseudonym, Instant at) {

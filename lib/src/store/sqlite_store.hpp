@@ -3,6 +3,7 @@
 // are cached by their SQL text and reused. The schema lives in sqlite_schema.cpp and is documented
 // in man vern-store(5).
 
+#include "store_common.hpp"
 #include "vern/store.hpp"
 #include "writer_lock.hpp"
 
@@ -103,6 +104,14 @@ class SqliteStore final : public Store {
     bool vacuum() override;
     std::optional<Instant> checkpoint_pending() override;
 
+    const char* backend() const override { return "sqlite"; }
+    std::int64_t size_bytes() override;
+    // sqlite_copy.cpp
+    void dump_table(const StoreTable& table,
+                    const std::function<void(const TableRow&)>& on_row) override;
+    void load_rows(const StoreTable& table, std::span<const TableRow> rows) override;
+    void finish_load() override;
+
   private:
     // A cached prepared statement, with bindings cleared, ready to bind. `sql` must be a string
     // literal (the cache is keyed by its address).
@@ -156,13 +165,5 @@ void migrate(SQLite::Database& db, int from_version);                   // to k_
 inline void bind_text(SQLite::Statement& s, int index, std::string_view text) {
     s.bind(index, std::string(text));
 }
-
-// Times as stored: Unix seconds.
-inline std::int64_t to_db(Instant t) { return t.time_since_epoch().count(); }
-inline Instant from_db(std::int64_t s) { return Instant{std::chrono::seconds{s}}; }
-
-// JSON array text <-> sorted string list (applied rules).
-std::string rules_to_json(const std::vector<std::string>& rules);
-std::vector<std::string> rules_from_json(const std::string& text);
 
 } // namespace vern::store
