@@ -136,36 +136,6 @@ if on_sqlite && [ "$(id -u)" -ne 0 ]; then # SQLite only: file permissions
     chmod 600 locked.db
 fi
 
-test_case "PostgreSQL: a password never in the store string; from PGPASSWORD or PGPASSFILE"
-if on_postgresql; then # PostgreSQL only: the role vern_pw logs in over TCP with a password
-    schema=$(pg_schema_for pw.db)
-    echo "$schema" >>"$VERN_TEST_PG_SCHEMAS"
-    PW_STORE="$VERN_TEST_PG_TCP user=$VERN_TEST_PG_PW_USER schema=$schema"
-    port=$(sed -n 's/.*port=\([0-9]*\).*/\1/p' <<<"$VERN_TEST_PG_TCP")
-    for store in "$PW_STORE password=$VERN_TEST_PG_PW_PASSWORD" \
-        "postgresql://$VERN_TEST_PG_PW_USER:$VERN_TEST_PG_PW_PASSWORD@127.0.0.1:$port/vern_test?schema=$schema"; do
-        vern --store "$store" init
-        expect_rc 77
-        expect_err_contains "holds a password"
-        grep -qF -- "$VERN_TEST_PG_PW_PASSWORD" <<<"$OUT$ERR" && fail "the password was shown: $ERR"
-    done
-    run env PGPASSWORD=wrong "$VERN" --store "$PW_STORE" init
-    expect_rc 77
-    expect_err_contains "password authentication failed"
-    run env -u PGPASSWORD PGPASSFILE="$TMP/no-such-pgpass" "$VERN" --store "$PW_STORE" init
-    expect_rc 77
-    printf '127.0.0.1:%s:vern_test:%s:%s\n' "$port" "$VERN_TEST_PG_PW_USER" "$VERN_TEST_PG_PW_PASSWORD" >pgpass
-    chmod 600 pgpass
-    run env -u PGPASSWORD PGPASSFILE="$TMP/pgpass" "$VERN" --store "$PW_STORE" init
-    expect_rc 0
-    expect_out_equals "created store '$PW_STORE' (schema version 4)"
-    run env PGPASSWORD="$VERN_TEST_PG_PW_PASSWORD" "$VERN" --store "$PW_STORE" audit verify
-    expect_rc 0
-    vern --store "$VERN_TEST_PG schema=Not-A-Schema" init
-    expect_rc 2
-    expect_err_contains "is not a valid schema name"
-fi
-
 test_case "store in a missing directory"
 if on_sqlite; then # SQLite only: directories
     vern --store no/such/dir/s.db init
