@@ -13,7 +13,7 @@ if on_sqlite; then
     [ "$(stat -c %a s.db)" = 600 ] || fail "mode is $(stat -c %a s.db), expected 600"
     [ "$(sql s.db 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not WAL"
 else
-    expect_out_equals "created store '$(store_for s.db)' (schema version 4)"
+    expect_out_equals "created store '$(store_for s.db)' (schema version 4, PostgreSQL)"
 fi
 [ "$(sql s.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "schema version"
 [ "$(sql s.db "SELECT length(value) FROM meta WHERE key = 'secret_key'")" = 64 ] || fail "secret key"
