@@ -11,6 +11,7 @@
 #   VERN_ARGS="--batch-size 100000" bench/pg_purge.sh   # extra purge options
 #   BENCH_DIR=/tmp/b bench/pg_purge.sh  # keep (and reuse) the generated data and cluster there
 #   VERN_BENCH_PG='host=... user=...' bench/pg_purge.sh # an existing server (bench/pg_common.sh)
+#   PGOPTIONS='-c max_parallel_workers_per_gather=0' bench/pg_purge.sh  # settings for both sides
 #
 # The base store (database vb_purge_N: `vern init` + `vern ingest` of gen_purge_store.py N; the
 # ingest is timed when it is built, and its figures kept in the database's comment) is built
@@ -40,7 +41,7 @@ echo "  $(pg_base_note)"
 unix_now=$(date -u -d "$NOW" +%s)
 # Server-side statement durations in the log (own cluster), values never logged.
 if [ -n "$PG_LOG" ]; then
-    export PGOPTIONS="-c log_min_duration_statement=0 -c log_parameter_max_length=0 \
+    export PGOPTIONS="${PGOPTIONS:-} -c log_min_duration_statement=0 -c log_parameter_max_length=0 \
 -c log_parameter_max_length_on_error=0"
 fi
 log_offset() { if [ -n "$PG_LOG" ]; then stat -c %s "$PG_LOG"; else echo 0; fi; }
@@ -63,7 +64,7 @@ run_vern() {
     local from
     from=$(log_offset)
     echo "  vern purge: load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    /usr/bin/time -f '%e %M' -o vern.time "$VERN" purge --store "$(pg_store "$VERN_DB")" \
+    /usr/bin/time -f '%e %M %U %S' -o vern.time "$VERN" purge --store "$(pg_store "$VERN_DB")" \
         --policy "$POLICY" --now "$NOW" --no-progress --json ${VERN_ARGS:-} >vern.json
     if [ -n "$PG_LOG" ]; then
         tail -c +$((from + 1)) "$PG_LOG" | head -c $(($(log_offset) - from)) >vern-statements.log
@@ -139,7 +140,7 @@ for run in $(seq 1 "$RUNS"); do
         run_sql
         run_vern
     fi
-    read -r vern_s vern_kb <vern.time
+    read -r vern_s vern_kb vern_user vern_sys <vern.time
     read -r sql_s sql_kb <sql.time
     read -r sql_del sql_vac < <(sql_phases)
     vern_vac=
@@ -151,6 +152,7 @@ for run in $(seq 1 "$RUNS"); do
     sql_left=$(fingerprint "$SQL_DB")
 
     echo "  vern purge ${VERN_ARGS:-}: ${vern_s} s, peak RSS $((vern_kb / 1024)) MiB, $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["deleted"], "deleted,", d["subjects_removed"], "subjects removed")' vern.json)"
+    echo "    vern's own CPU time: user ${vern_user} s, system ${vern_sys} s"
     if [ -n "$vern_vac" ]; then
         echo "    of which VACUUM ${vern_vac} s (server log), without it $(python3 -c 'import sys; print(f"{float(sys.argv[1]) - float(sys.argv[2]):.2f}")' "$vern_s" "$vern_vac") s"
         tail -n +2 vern-statements.txt
