@@ -9,7 +9,8 @@ FUZZ_TARGETS = policy ingest time selector
 FUZZ_CHECK_SECONDS ?= 15
 FUZZ_SECONDS ?= 600
 
-.PHONY: setup build demo check clean model-long sanitize-build sanitize-check sanitize-cli \
+.PHONY: setup build demo check check-sqlite check-postgresql clean model-long sanitize-build \
+	sanitize-check sanitize-cli \
 	fuzz-long \
 	fuzz-merge kill-points-long
 
@@ -23,11 +24,20 @@ build: setup
 demo: build
 	bash examples/demo.sh $(BUILD)/vern
 
-# Every test: the normal build's (unit, cli, fault), then the sanitizer build's (unit tests
-# under ASan+UBSan, fuzz regressions, bounded fuzzing). Both run even if the first fails.
+# Every test: the normal build's (unit, cli and the store's unit tests on both backends, SQLite
+# and PostgreSQL, whose throwaway cluster the ctest fixture starts and stops; fault), then the
+# sanitizer build's (unit tests under ASan+UBSan, fuzz regressions, bounded fuzzing). Both run
+# even if the first fails.
 check: build
 	@rc=0; (cd $(BUILD) && ctest --output-on-failure -j$(JOBS)) || rc=1; \
 	$(MAKE) --no-print-directory sanitize-check || rc=1; exit $$rc
+
+# The tests of one store backend only (ctest labels; tests/pg/README.md).
+check-sqlite: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -L sqlite
+
+check-postgresql: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -L postgresql
 
 sanitize-build: setup
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -6,15 +6,21 @@ AUDIT_DATA=$SRC/tests/data/audit/data.jsonl
 
 # fresh_store: s.db with the fixture data ingested (at 2026-04-01).
 fresh_store() {
-    rm -f "$TMP"/s.db "$TMP"/s.db-wal "$TMP"/s.db-shm
+    remove_store "$TMP/s.db"
     "$VERN" init -q >/dev/null
     "$VERN" ingest -q --now 2026-04-01 "$AUDIT_DATA" >/dev/null
 }
 
-# tamper SQL: runs SQL on the store with the append-only triggers dropped (as an attacker would).
+# tamper SQL: runs SQL on the store with the append-only triggers dropped (as an attacker would;
+# on PostgreSQL, as the test database's superuser, with the audit table's triggers disabled).
 tamper() {
-    sqlite3 -batch "$VERN_STORE" "DROP TRIGGER IF EXISTS audit_no_update;
-        DROP TRIGGER IF EXISTS audit_no_delete; $1"
+    if on_postgresql; then
+        sql "$VERN_STORE" "ALTER TABLE audit DISABLE TRIGGER USER; $1;
+            ALTER TABLE audit ENABLE TRIGGER USER;"
+    else
+        sqlite3 -batch "$VERN_STORE" "DROP TRIGGER IF EXISTS audit_no_update;
+            DROP TRIGGER IF EXISTS audit_no_delete; $1"
+    fi
 }
 
 records_of() { sql "$VERN_STORE" "SELECT count(*) FROM records r JOIN subjects s USING (sid) WHERE s.ref = '$1'"; }

@@ -5,7 +5,7 @@ export VERN_STORE=$TMP/s.db
 
 # fresh_store: s.db with the fixture data ingested.
 fresh_store() {
-    rm -f "$TMP"/s.db "$TMP"/s.db-wal "$TMP"/s.db-shm
+    remove_store "$TMP/s.db"
     "$VERN" init -q >/dev/null
     "$VERN" ingest -q "$SRC/tests/data/engine/data.jsonl" >/dev/null
 }

@@ -6,14 +6,14 @@ export VERN_STORE=$TMP/s.db VERN_POLICY=$RIGHTS/policy.toml VERN_NOW=2026-03-10
 
 # fresh_rights_store: a new store with tests/data/rights/data.jsonl ingested.
 fresh_rights_store() {
-    rm -f "$TMP/s.db" "$TMP/s.db-wal" "$TMP/s.db-shm" "$TMP/s.db-journal"
+    remove_store "$TMP/s.db"
     vern init
     expect_rc 0
     vern ingest "$RIGHTS/data.jsonl"
     expect_rc 0
 }
 
-store_hash() { sha256sum "$TMP/s.db" | cut -d' ' -f1; }
+store_hash() { store_digest "$TMP/s.db"; }
 
 # count_records SUBJECT: records of a subject.
 count_records() {

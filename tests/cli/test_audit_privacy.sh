@@ -17,7 +17,10 @@ fresh_store
 "$VERN" erase -q --subject K-1003 --request 1 --now 2026-04-03 >/dev/null
 "$VERN" erase -q --name "ola  HANSEN" --now 2026-04-03 >/dev/null
 "$VERN" purge -q --now 2026-04-11 >/dev/null
-sqlite3 s.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+if on_sqlite; then
+    # SQLite only: the WAL folded into the file, whose pages are read below.
+    sqlite3 s.db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+fi
 
 # Everything personal in the fixture and in the commands above.
 NEEDLES=(K-1001 K-1002 K-1003 "Kari Nordmann" Nordmann "Ola Hansen" "Per Person"
@@ -35,30 +38,34 @@ for k in access/access consent/give consent/withdraw consent/delete erase/erase 
 done
 
 test_case "the audit rows hold no personal data"
-sqlite3 -batch s.db "SELECT * FROM audit" >audit.txt
+sql s.db "SELECT * FROM audit" >audit.txt
 [ -s audit.txt ] || fail "empty audit dump"
 for n in "${NEEDLES[@]}"; do
     ! grep -qiF -- "$n" audit.txt || fail "audit rows contain '$n'"
 done
 
 test_case "the audit table's pages in the file hold no personal data"
-PAGE=$(sql s.db "PRAGMA page_size")
-PAGES=$(sql s.db "SELECT pageno FROM dbstat WHERE name = 'audit'")
-[ -n "$PAGES" ] || fail "no pages for the audit table (dbstat)"
-: >audit-pages.bin
-for p in $PAGES; do
-    dd if=s.db bs="$PAGE" skip=$((p - 1)) count=1 status=none >>audit-pages.bin
-done
-strings -n 4 audit-pages.bin >audit-strings.txt
-grep -q purge audit-strings.txt || fail "the pages read are not the audit table's"
-# control: the ref is in the file (the subjects table keeps K-1001, whose consent was withdrawn)
-strings -n 4 s.db | grep -qF K-1001 || fail "control: K-1001 not found in the file at all"
-for n in "${NEEDLES[@]}"; do
-    ! grep -qiF -- "$n" audit-strings.txt || fail "audit pages contain '$n'"
-done
+# SQLite only: the pages of the store file (dbstat).
+if on_sqlite; then
+    PAGE=$(sql s.db "PRAGMA page_size")
+    PAGES=$(sql s.db "SELECT pageno FROM dbstat WHERE name = 'audit'")
+    [ -n "$PAGES" ] || fail "no pages for the audit table (dbstat)"
+    : >audit-pages.bin
+    for p in $PAGES; do
+        dd if=s.db bs="$PAGE" skip=$((p - 1)) count=1 status=none >>audit-pages.bin
+    done
+    strings -n 4 audit-pages.bin >audit-strings.txt
+    grep -q purge audit-strings.txt || fail "the pages read are not the audit table's"
+    # control: the ref is in the file (the subjects table keeps K-1001, whose consent was withdrawn)
+    strings -n 4 s.db | grep -qF K-1001 || fail "control: K-1001 not found in the file at all"
+    for n in "${NEEDLES[@]}"; do
+        ! grep -qiF -- "$n" audit-strings.txt || fail "audit pages contain '$n'"
+    done
+fi
 
 test_case "subjects appear only as 64-hex keyed pseudonyms"
-BAD=$(sql s.db "SELECT count(*) FROM audit WHERE subject <> '' AND (length(subject) <> 64 OR subject GLOB '*[^0-9a-f]*')")
+BAD=$(sql s.db "SELECT subject FROM audit WHERE subject <> ''" | grep -cvE '^[0-9a-f]{64}$' || true)
 [ "$BAD" = 0 ] || fail "$BAD audit entries with a subject that is not a pseudonym"
+[ -n "$(sql s.db "SELECT subject FROM audit WHERE subject <> ''")" ] || fail "no audit entry has a subject"
 
 finish

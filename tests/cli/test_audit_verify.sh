@@ -15,7 +15,7 @@ busy_store() {
 }
 
 test_case "empty log: intact, genesis head"
-rm -f s.db
+remove_store s.db
 "$VERN" init -q >/dev/null
 vern audit verify
 expect_rc 0
@@ -88,7 +88,9 @@ expect_json 'd["bad_seq"]' 1
 
 test_case "a removed entry with the later ones renumbered: the prev_hash link breaks"
 busy_store
-tamper "DELETE FROM audit WHERE seq = 4; UPDATE audit SET seq = seq - 1 WHERE seq > 4"
+# (in two steps: PostgreSQL checks the key row by row)
+tamper "DELETE FROM audit WHERE seq = 4; UPDATE audit SET seq = -seq WHERE seq > 4;
+        UPDATE audit SET seq = -seq - 1 WHERE seq < 0"
 vern audit verify
 expect_rc 1
 expect_err_contains "entry 4 does not follow entry 3: its prev_hash is not the hash of entry 3 (entries were removed, reordered or inserted)"
@@ -98,8 +100,8 @@ expect_json 'd["problem"]' reordered
 test_case "two entries swapped (with their hashes): reordered"
 busy_store
 tamper "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (2, 3);
-UPDATE audit SET (at, user, command, action, rule, category, count, policy_digest, subject, prev_hash, hash) =
-  (SELECT at, user, command, action, rule, category, count, policy_digest, subject, prev_hash, hash
+UPDATE audit SET (at, \"user\", command, action, rule, category, count, policy_digest, subject, prev_hash, hash) =
+  (SELECT at, \"user\", command, action, rule, category, count, policy_digest, subject, prev_hash, hash
    FROM t WHERE t.seq = 5 - audit.seq) WHERE seq IN (2, 3);"
 vern audit verify --json
 expect_rc 1
@@ -109,8 +111,8 @@ expect_json 'd["bad_seq"]' 2
 test_case "two entries' contents swapped (hashes left in place): changed"
 busy_store
 tamper "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (6, 7);
-UPDATE audit SET (at, user, command, action, rule, category, count, policy_digest, subject) =
-  (SELECT at, user, command, action, rule, category, count, policy_digest, subject
+UPDATE audit SET (at, \"user\", command, action, rule, category, count, policy_digest, subject) =
+  (SELECT at, \"user\", command, action, rule, category, count, policy_digest, subject
    FROM t WHERE t.seq = 13 - audit.seq) WHERE seq IN (6, 7);"
 vern audit verify --json
 expect_rc 1

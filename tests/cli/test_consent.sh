@@ -83,7 +83,7 @@ fresh_rights_store
 sql "$TMP/s.db" "UPDATE subjects SET emptied = 0 WHERE ref = 'K-3'"
 vern consent withdraw --subject K-3 --purpose survey
 expect_rc 0
-[ "$(sql "$TMP/s.db" "SELECT emptied IS NULL FROM subjects WHERE ref = 'K-3'")" = 1 ] ||
+[ "$(sql "$TMP/s.db" "SELECT CASE WHEN emptied IS NULL THEN 1 ELSE 0 END FROM subjects WHERE ref = 'K-3'")" = 1 ] ||
     fail "the withdrawal did not mark K-3 as kept"
 vern purge --now 2026-03-11
 expect_rc 0

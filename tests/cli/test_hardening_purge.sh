@@ -9,7 +9,7 @@ H=$SRC/tests/data/hardening/policy.toml
 PP=$SRC/policies/personalpartner
 export VERN_STORE=$TMP/s.db
 new_store() {
-    rm -f "$TMP"/s.db "$TMP"/s.db-wal "$TMP"/s.db-shm
+    remove_store "$TMP/s.db"
     "$VERN" init -q >/dev/null
 }
 field() { sql "$VERN_STORE" "SELECT json_extract(fields, '\$.$2') FROM records WHERE id = '$1'"; }
@@ -31,11 +31,8 @@ expect_json 'd["fallbacks"]' 0
 by_direction() { sql "$VERN_STORE" "SELECT json_extract(fields, '\$.external_number') FROM records WHERE json_extract(fields, '\$.direction') = '$1'"; }
 [ "$(by_direction inn)" = "+47${NBSP}476${NBSP}8" ] || fail "tel-1: $(by_direction inn)"
 [ "$(by_direction ut)" = "+47 912 3" ] || fail "tel-2: $(by_direction ut)"
-python3 - "$VERN_STORE" <<'PY' || fail "a stored value is not valid UTF-8"
-import sqlite3, sys
-for (f,) in sqlite3.connect(sys.argv[1]).execute("SELECT CAST(fields AS BLOB) FROM records"):
-    f.decode("utf-8")
-PY
+sql "$VERN_STORE" "SELECT fields FROM records" |
+    python3 -c 'import sys; sys.stdin.buffer.read().decode("utf-8")' || fail "a stored value is not valid UTF-8"
 
 test_case "mask_last and drop_last count characters of names, digits of numbers"
 new_store
@@ -63,27 +60,40 @@ cat >f.jsonl <<'JSONL'
 {"type":"record","id":"ok-3","subject":"F-3","category":"visitor","created":"2026-03-02T10:00:00+01:00","fields":{"name":"Åse Berg","phone":"+47 912 34 567"}}
 JSONL
 "$VERN" ingest -q --policy "$H" f.jsonl >/dev/null
-# Another program wrote bad-2's fields with a byte that is not UTF-8 (vern-store(5) allows other
-# writers): the fields cannot even be read.
-sql "$VERN_STORE" "UPDATE records SET fields = CAST(X'7B226E616D65223A224F6C61204E6F72646DFF6E6E227D' AS TEXT) WHERE id = 'bad-2'"
+if on_sqlite; then
+    # SQLite only (a PostgreSQL text value is always valid UTF-8): another program wrote bad-2's
+    # fields with a byte that is not UTF-8 (vern-store(5) allows other writers): the fields
+    # cannot even be read.
+    sql "$VERN_STORE" "UPDATE records SET fields = CAST(X'7B226E616D65223A224F6C61204E6F72646DFF6E6E227D' AS TEXT) WHERE id = 'bad-2'"
+    fallbacks=5 # bad-1: age; bad-2: name, phone, age, ip (every field of the rule)
+    fallback_fields="[('bad-1', 'age'), ('bad-2', 'age'), ('bad-2', 'ip'), ('bad-2', 'name'), ('bad-2', 'phone')]"
+    bad2_name="[redacted]"
+else
+    fallbacks=1 # bad-1: age
+    fallback_fields="[('bad-1', 'age')]"
+    bad2_name="Ola NordmXXX"
+fi
 vern purge --policy "$H" --now 2026-03-10 --batch-size 1 --json
 expect_rc 0
 expect_json 'd["anonymized"]' 3
-expect_json 'd["fallbacks"]' 5 # bad-1: age; bad-2: name, phone, age, ip (every field of the rule)
-expect_json 'sorted({(f["id"], f["field"]) for f in d["fallback_fields"]})' \
-    "[('bad-1', 'age'), ('bad-2', 'age'), ('bad-2', 'ip'), ('bad-2', 'name'), ('bad-2', 'phone')]"
+expect_json 'd["fallbacks"]' $fallbacks
+expect_json 'sorted({(f["id"], f["field"]) for f in d["fallback_fields"]})' "$fallback_fields"
 expect_json '[f["reason"] for f in d["fallback_fields"] if f["id"]=="bad-1"][0]' \
     "band:10: the value is not a number, or too large to band exactly"
-expect_err_contains "5 fields could not be anonymised by their method and were replaced by \"[redacted]\""
+if on_sqlite; then
+    expect_err_contains "5 fields could not be anonymised by their method and were replaced by \"[redacted]\""
+else
+    expect_err_contains "1 field could not be anonymised by its method and was replaced by \"[redacted]\""
+fi
 [ "$(field bad-1 age)" = "[redacted]" ] || fail "bad-1 age: $(field bad-1 age)"
 [ "$(field bad-1 name)" = "Kari NordmXXX" ] || fail "bad-1 name: $(field bad-1 name)"
-[ "$(field bad-2 name)" = "[redacted]" ] || fail "bad-2 name: $(field bad-2 name)"
+[ "$(field bad-2 name)" = "$bad2_name" ] || fail "bad-2 name: $(field bad-2 name)"
 [ "$(field ok-3 name)" = "Åse XXXg" ] && fail "ok-3 name: bytes"
 [ "$(field ok-3 name)" = "Åse BXXX" ] || fail "ok-3 name: $(field ok-3 name)"
 [ "$(field ok-3 phone)" = "+47 912 3" ] || fail "ok-3 phone: $(field ok-3 phone)"
 ! sql "$VERN_STORE" "SELECT fields FROM records" | grep -q "Nordm[^X]" || fail "a name kept in clear"
 # One entry per batch (of one record here), with counts only.
-[ "$(sql "$VERN_STORE" "SELECT rule || ' ' || category || ' ' || sum(count) FROM audit WHERE action = 'anonymize_fallback' GROUP BY rule, category")" = "visitor-7d visitor 5" ] ||
+[ "$(sql "$VERN_STORE" "SELECT rule || ' ' || category || ' ' || sum(count) FROM audit WHERE action = 'anonymize_fallback' GROUP BY rule, category")" = "visitor-7d visitor $fallbacks" ] ||
     fail "audit: $(sql "$VERN_STORE" "SELECT * FROM audit WHERE action = 'anonymize_fallback'")"
 ! sql "$VERN_STORE" "SELECT * FROM audit" | grep -qi "nordmann\|bad-\|ok-3" || fail "personal data in the audit log"
 vern audit verify
@@ -141,23 +151,29 @@ for i in range(3000):
 PY
 "$VERN" ingest -q --policy "$H" many.jsonl >/dev/null
 "$VERN" purge -q --policy "$H" --now 2026-01-06 >/dev/null # checkpoints: the file has every page
-before=$(stat -c %s s.db)
+# (the sizes: SQLite only, the store file; on PostgreSQL --vacuum must just work)
+if on_sqlite; then before=$(stat -c %s s.db); fi
 vern purge --policy "$H" --now 2027-02-01 --json
 expect_json 'd["deleted"]' 3000
-same=$(stat -c %s s.db)
+if on_sqlite; then same=$(stat -c %s s.db); fi
 vern purge --policy "$H" --now 2027-02-01 --vacuum --json
 expect_rc 0
-after=$(stat -c %s s.db)
-[ "$same" -ge "$before" ] || fail "without --vacuum the file should not shrink ($before -> $same)"
-[ "$after" -lt $((before / 2)) ] || fail "--vacuum did not shrink the file: $before -> $after bytes"
+expect_json 'd["deleted"]' 0
+if on_sqlite; then
+    after=$(stat -c %s s.db)
+    [ "$same" -ge "$before" ] || fail "without --vacuum the file should not shrink ($before -> $same)"
+    [ "$after" -lt $((before / 2)) ] || fail "--vacuum did not shrink the file: $before -> $after bytes"
+fi
 
 test_case "status says when deleted content still waits for a checkpoint (a reader held the store)"
 new_store
 "$VERN" ingest -q --policy "$H" v.jsonl >/dev/null
 vern status --json
 expect_json 'd["store"]["checkpoint_pending"]' None
-# A reader holds a snapshot (and so the WAL) while the purge deletes.
-python3 - "$VERN_STORE" "$VERN" "$H" <<'PY' >reader.out 2>&1 || fail "reader: $(cat reader.out)"
+# SQLite only from here: a reader holding the WAL (PostgreSQL has no checkpoint to wait for).
+if on_sqlite; then
+    # A reader holds a snapshot (and so the WAL) while the purge deletes.
+    python3 - "$VERN_STORE" "$VERN" "$H" <<'PY' >reader.out 2>&1 || fail "reader: $(cat reader.out)"
 import sqlite3, subprocess, sys
 db, vern, policy = sys.argv[1:]
 c = sqlite3.connect(db, isolation_level=None)
@@ -169,18 +185,19 @@ print(p.returncode, p.stderr)
 c.execute("COMMIT")
 c.close()
 PY
-grep -q "^0 " reader.out || fail "purge with a reader: $(cat reader.out)"
-grep -q "could not be checkpointed" reader.out || fail "no warning: $(cat reader.out)"
-grep -q "deleted content stays on disk, in the store file and its -wal file" reader.out ||
-    fail "warning text: $(cat reader.out)"
-vern status --json
-expect_json 'd["store"]["checkpoint_pending"] is not None' True
-vern status
-expect_out_contains "WAITING: deleted content has been on disk since"
-# The next writing run checkpoints it.
-"$VERN" purge -q --policy "$H" --now 2027-03-03 >/dev/null
-vern status --json
-expect_json 'd["store"]["checkpoint_pending"]' None
-[ ! -s s.db-wal ] || fail "the WAL is not empty: $(stat -c %s s.db-wal)"
+    grep -q "^0 " reader.out || fail "purge with a reader: $(cat reader.out)"
+    grep -q "could not be checkpointed" reader.out || fail "no warning: $(cat reader.out)"
+    grep -q "deleted content stays on disk, in the store file and its -wal file" reader.out ||
+        fail "warning text: $(cat reader.out)"
+    vern status --json
+    expect_json 'd["store"]["checkpoint_pending"] is not None' True
+    vern status
+    expect_out_contains "WAITING: deleted content has been on disk since"
+    # The next writing run checkpoints it.
+    "$VERN" purge -q --policy "$H" --now 2027-03-03 >/dev/null
+    vern status --json
+    expect_json 'd["store"]["checkpoint_pending"]' None
+    [ ! -s s.db-wal ] || fail "the WAL is not empty: $(stat -c %s s.db-wal)"
+fi
 
 finish

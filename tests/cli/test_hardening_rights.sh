@@ -9,7 +9,7 @@ set -e
 H=$SRC/tests/data/hardening/policy.toml
 export VERN_STORE=$TMP/s.db VERN_POLICY=$H VERN_NOW=2026-03-10
 new_store() {
-    rm -f "$TMP"/s.db "$TMP"/s.db-wal "$TMP"/s.db-shm
+    remove_store "$TMP/s.db"
     "$VERN" init -q >/dev/null
     cat >"$TMP/base.jsonl" <<'JSONL'
 {"type":"record","id":"a-1","subject":"A-1","category":"visitor","created":"2026-03-02T10:00:00+01:00","fields":{"name":"Ola Nordmann","phone":"+47 912 34 567","fnr":"15418510002"}}
@@ -73,7 +73,7 @@ python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit("audit_head" in d)
     fail "plan writes nothing and names no head"
 # The nightly job of vern(1): keep the head outside the store, check it the next night.
 mkdir -p heads
-cp s.db older-copy.db # what an attacker would put back: the log as it was before this night
+copy_store s.db older-copy.db # what an attacker would put back: the log as it was before this night
 "$VERN" purge -q --now 2026-03-12 --json >purge.json
 sed -n 's/^  "audit_head": "\([0-9a-f]*\)",\{0,1\}$/\1/p' purge.json >heads/audit-head
 [ "$(cat heads/audit-head)" = "$(head_now)" ] || fail "the man page's sed does not extract the head"
@@ -165,8 +165,8 @@ vern purge --now 2027-03-04 --json
 expect_json 'd["subjects_removed"] >= 1' True
 [ "$(sql "$VERN_STORE" "SELECT extension_reason FROM requests WHERE qid = 2")" = "[removed with the subject's data]" ] ||
     fail "request 2 reason: $(sql "$VERN_STORE" "SELECT extension_reason FROM requests WHERE qid = 2")"
-! sqlite3 "$VERN_STORE" .dump | grep -q "legeerklæring\|Tvist\|papirkopi" ||
-    fail "a reason survived: $(sqlite3 "$VERN_STORE" .dump | grep "legeerklæring\|Tvist\|papirkopi")"
+! dump_store "$VERN_STORE" | grep -q "legeerklæring\|Tvist\|papirkopi" ||
+    fail "a reason survived: $(dump_store "$VERN_STORE" | grep "legeerklæring\|Tvist\|papirkopi")"
 
 test_case "erase under a subject hold: nothing erased, the subject stays; after release all goes"
 new_store
@@ -218,25 +218,28 @@ for bad in 15538510030 15938510013 72018510058; do
 done
 
 test_case "a store in a directory this user cannot write: exit 77 naming the directory"
-new_store
-mkdir -p ro
-cp s.db ro/s.db
-if [ "$(id -u)" -eq 0 ]; then
-    chmod 755 "$TMP" ro
-    chown 65534 ro/s.db
-    as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-else
-    chmod 555 ro
-    as_user() { "$@"; }
+# SQLite only: the store file's directory.
+if on_sqlite; then
+    new_store
+    mkdir -p ro
+    cp s.db ro/s.db
+    if [ "$(id -u)" -eq 0 ]; then
+        chmod 755 "$TMP" ro
+        chown 65534 ro/s.db
+        as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+    else
+        chmod 555 ro
+        as_user() { "$@"; }
+    fi
+    if [ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null; then
+        run as_user "$VERN" --store ro/s.db purge --now 2026-03-10
+        expect_rc 77
+        expect_err_contains "store 'ro/s.db': the directory 'ro' is not writable by this user, and SQLite must create 'ro/s.db-wal' and 'ro/s.db-shm' there, even to read the store"
+        run as_user "$VERN" --store ro/s.db status
+        expect_rc 77
+        expect_err_contains "the directory 'ro' is not writable by this user"
+    fi
+    chmod 755 ro
 fi
-if [ "$(id -u)" -ne 0 ] || command -v setpriv >/dev/null; then
-    run as_user "$VERN" --store ro/s.db purge --now 2026-03-10
-    expect_rc 77
-    expect_err_contains "store 'ro/s.db': the directory 'ro' is not writable by this user, and SQLite must create 'ro/s.db-wal' and 'ro/s.db-shm' there, even to read the store"
-    run as_user "$VERN" --store ro/s.db status
-    expect_rc 77
-    expect_err_contains "the directory 'ro' is not writable by this user"
-fi
-chmod 755 ro
 
 finish

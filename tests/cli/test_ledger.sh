@@ -7,8 +7,7 @@ set -e
 test_case "backup, erase, export the ledger, restore, replay: the person is gone"
 fresh_store
 "$VERN" purge -q --now 2026-04-02 >/dev/null # checkpoints the WAL: the file alone is the backup
-cp s.db backup.db
-[ ! -s s.db-wal ] || cp s.db-wal backup.db-wal
+copy_store s.db backup.db
 [ "$(records_of K-1002)" = 2 ] || fail "K-1002 should have 2 records before the erasure"
 "$VERN" erase -q --subject K-1002 --now 2026-04-03 >/dev/null
 "$VERN" consent withdraw -q --subject K-1003 --purpose survey --now 2026-04-03 >/dev/null
@@ -19,9 +18,7 @@ expect_out_equals "1 erasures and 1 consent withdrawals written to ledger.jsonl"
 [ "$(wc -l <ledger.jsonl)" = 2 ] || fail "ledger: $(cat ledger.jsonl)"
 
 # restore the backup
-rm -f s.db s.db-wal s.db-shm
-cp backup.db s.db
-[ ! -f backup.db-wal ] || cp backup.db-wal s.db-wal
+copy_store backup.db s.db
 [ "$(records_of K-1002)" = 2 ] || fail "the backup should bring K-1002 back"
 [ "$(sql s.db "SELECT count(*) FROM records WHERE id = 'survey-2'")" = 1 ] || fail "survey-2 in backup"
 

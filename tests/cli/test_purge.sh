@@ -72,7 +72,7 @@ vern purge --now 2026-04-01T08:00:00+02:00 --json
 expect_json 'd["subjects_removed"]' 2 # S9 (act-1 unlinked) and S7 (contact-1 deleted)
 [ "$(sql s.db "SELECT json_extract(fields, '\$.ip') FROM records WHERE rid=$ACT_RID")" = \
   "2001:db8:abcd::" ] || fail "act-1 ip not truncated"
-[ "$(sql s.db "SELECT unlinked, sid IS NULL FROM records WHERE rid=$ACT_RID")" = "1|1" ] ||
+[ "$(sql s.db "SELECT unlinked, CASE WHEN sid IS NULL THEN 1 ELSE 0 END FROM records WHERE rid=$ACT_RID")" = "1|1" ] ||
     fail "act-1 not unlinked"
 # The unlinked record has a fresh id (its old one is a key into the source system).
 ! exists act-1 || fail "act-1 keeps its id after unlinking"
@@ -89,12 +89,7 @@ expect_err_contains 'act.jsonl:1: record "act-1" was anonymised and detached fro
 
 test_case "subject removal: last record gone; kept with an open request"
 fresh_store
-python3 - "$VERN_STORE" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-db.execute("INSERT INTO requests(kind, sid, pseudonym, received, due) SELECT 'access', sid, 'x', 0, 1 FROM subjects WHERE ref = 'S3'")
-db.commit()
-PY
+sql "$VERN_STORE" "INSERT INTO requests(kind, sid, pseudonym, received, due) SELECT 'access', sid, 'x', 0, 1 FROM subjects WHERE ref = 'S3'"
 vern purge --now 2026-04-19T10:00:00+02:00 --json
 expect_json 'd["deleted"]' 4
 expect_json 'd["subjects_removed"]' 3 # S1 (chat-1 + mail-1), S7, S9 (unlinked); not S3
@@ -125,17 +120,19 @@ test_case "audit: one entry per rule and category with the count, no refs or val
     fail "subjects removed not audited: $(sql s.db 'SELECT * FROM audit')"
 
 test_case "the WAL is truncated after the run"
-[ ! -s s.db-wal ] || fail "s.db-wal is not empty: $(stat -c %s s.db-wal)"
+if on_sqlite; then # SQLite only: the -wal file
+    [ ! -s s.db-wal ] || fail "s.db-wal is not empty: $(stat -c %s s.db-wal)"
+fi
 vern purge --now 2026-04-19T10:00:00+02:00 --vacuum
 expect_rc 0
 
 test_case "--max-delete refuses and changes nothing"
 fresh_store
-before=$(sha256sum s.db)
+before=$(store_digest s.db)
 vern purge --now 2026-04-19T10:00:00+02:00 --max-delete 3
 expect_rc 1
 expect_err_contains "refusing to purge: 4 records would be deleted, more than the --max-delete limit of 3; nothing was changed"
-[ "$(sha256sum s.db)" = "$before" ] || fail "store changed by a refused run"
+[ "$(store_digest s.db)" = "$before" ] || fail "store changed by a refused run"
 vern purge --now 2026-04-19T10:00:00+02:00 --max-delete 20%
 expect_rc 1
 expect_err_contains "more than the --max-delete limit of 20% of 11 records = 2"
@@ -185,18 +182,21 @@ vern purge --now 2026-01-01T00:00:00+01:00 --dry-run
 [ "$(sql s.db "SELECT count(*) FROM audit WHERE action = 'run'")" = 1 ] || fail "a dry run was audited"
 
 test_case "a reader keeping the WAL open does not turn a finished purge into an error"
-fresh_store
-sqlite3 s.db "BEGIN; SELECT count(*) FROM records;" ".shell sleep 3" "COMMIT;" >/dev/null &
-reader=$!
-sleep 0.5
-vern purge --now 2026-04-19T10:00:00+02:00 --json
-expect_rc 0
-expect_err_contains "s.db', so the change could not be checkpointed"
-deleted=$(json_get 'd["deleted"]')
-[ "$deleted" -gt 0 ] || fail "nothing was deleted"
-wait $reader
-[ "$(sql s.db "SELECT count(*) FROM audit WHERE command = 'purge' AND action = 'run'")" = 1 ] ||
-    fail "the run was not audited"
+# SQLite only: an sqlite3 reader holding the WAL.
+if on_sqlite; then
+    fresh_store
+    sqlite3 s.db "BEGIN; SELECT count(*) FROM records;" ".shell sleep 3" "COMMIT;" >/dev/null &
+    reader=$!
+    sleep 0.5
+    vern purge --now 2026-04-19T10:00:00+02:00 --json
+    expect_rc 0
+    expect_err_contains "s.db', so the change could not be checkpointed"
+    deleted=$(json_get 'd["deleted"]')
+    [ "$deleted" -gt 0 ] || fail "nothing was deleted"
+    wait $reader
+    [ "$(sql s.db "SELECT count(*) FROM audit WHERE command = 'purge' AND action = 'run'")" = 1 ] ||
+        fail "the run was not audited"
+fi
 
 test_case "a subject kept by an open request after its last record went is removed once the request is closed"
 fresh_store

@@ -13,8 +13,8 @@ fi
 fresh_rights_store
 test_case "backup, erase, export, restore, replay"
 vern init # checkpoints nothing; make sure the WAL is folded into the file before copying
-sqlite3 "$TMP/s.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
-cp "$TMP/s.db" "$TMP/backup.db"
+if on_sqlite; then sqlite3 "$TMP/s.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null; fi
+copy_store "$TMP/s.db" "$TMP/backup.db"
 vern erase --subject K-2
 expect_rc 0
 vern erase --subject K-1 --category chat
@@ -38,8 +38,7 @@ for v in K-1 K-2 K-3 Nordmann example.no; do
 done
 
 # restore the backup
-rm -f "$TMP/s.db-wal" "$TMP/s.db-shm"
-cp "$TMP/backup.db" "$TMP/s.db"
+copy_store "$TMP/backup.db" "$TMP/s.db"
 subject_exists K-2 || fail "the backup lacks K-2"
 vern erase --replay "$TMP/ledger.jsonl" --dry-run --json
 expect_rc 0
@@ -81,10 +80,9 @@ expect_rc 0
 echo '{"type":"record","id":"survey-3b","subject":"K-3","category":"survey","created":"2026-03-13T12:00:00+01:00","fields":{"email":"kari.n@example.no"}}' >"$TMP/s3b.jsonl"
 vern ingest "$TMP/s3b.jsonl" --now 2026-03-14
 expect_rc 0
-sqlite3 "$TMP/s.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
-cp "$TMP/s.db" "$TMP/backup2.db"
-rm -f "$TMP/s.db-wal" "$TMP/s.db-shm"
-cp "$TMP/backup2.db" "$TMP/s.db"
+if on_sqlite; then sqlite3 "$TMP/s.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null; fi
+copy_store "$TMP/s.db" "$TMP/backup2.db"
+copy_store "$TMP/backup2.db" "$TMP/s.db"
 vern erase --replay "$TMP/ledger.jsonl" --now 2026-03-15 --json
 expect_rc 0
 expect_json '[(e["type"], e["given_again"], e["deleted"]) for e in d["applied"] if e["type"] == "consent_withdrawal"]' \
