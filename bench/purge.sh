@@ -18,12 +18,22 @@ WORK=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/vern-bench.XXXXXX")}
 cd "$WORK"
 
 if [ ! -f "base-$N.db" ]; then
-    echo "generating $N records ..."
-    "$VERN" init --store "base-$N.db" -q
-    python3 "$SRC/bench/gen_purge_store.py" "$N" |
-        "$VERN" ingest --store "base-$N.db" --policy "$POLICY" -q --lock-timeout 0 - >/dev/null
-    sqlite3 "base-$N.db" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+    if [ ! -f "purge-$N.jsonl" ]; then # shared with bench/pg_purge.sh
+        echo "generating $N records ..."
+        python3 "$SRC/bench/gen_purge_store.py" "$N" >"purge-$N.jsonl.tmp"
+        mv "purge-$N.jsonl.tmp" "purge-$N.jsonl"
+    fi
+    "$VERN" init --store "base-$N.db.tmp" -q
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    /usr/bin/time -f '%e %M' -o ingest.time "$VERN" ingest --store "base-$N.db.tmp" \
+        --policy "$POLICY" -q --lock-timeout 0 "purge-$N.jsonl" >/dev/null
+    read -r secs kb <ingest.time
+    echo "ingest: $N records in $secs s, $(python3 -c 'import sys; print(round(int(sys.argv[1]) / float(sys.argv[2])))' "$N" "$secs") records/s, peak RSS $((kb / 1024)) MiB (load average $load -> $(cut -d' ' -f1-3 /proc/loadavg))" >"base-$N.ingest"
+    sqlite3 "base-$N.db.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+    rm -f "base-$N.db.tmp-wal" "base-$N.db.tmp-shm"
+    mv "base-$N.db.tmp" "base-$N.db"
 fi
+[ -f "base-$N.ingest" ] && cat "base-$N.ingest"
 echo "store: $(du -h "base-$N.db" | cut -f1), $(sqlite3 "base-$N.db" 'SELECT count(*) FROM records') records"
 
 seconds() { python3 -c 'import sys; print(sys.argv[1])' "$1"; }
@@ -43,9 +53,21 @@ sed "s/@NOW@/$unix_now/g" "$SRC/bench/purge_equivalent.sql" >equivalent.sql
 /usr/bin/time -f '%e %M' -o sql.time sqlite3 sql.db <equivalent.sql >sql.out
 read -r sql_s sql_kb <sql.time
 
-vern_left=$(sqlite3 vern.db 'SELECT count(*) FROM records')
-sql_left=$(sqlite3 sql.db 'SELECT count(*) FROM records')
+# What is left must be the same: records (count and sum of row ids), subjects, events, identifier rows.
+left() {
+    sqlite3 "$1" "SELECT (SELECT count(*) || ' records (rid sum ' || total(rid) || ')' FROM records)
+                      || ', ' || (SELECT count(*) || ' subjects (sid sum ' || total(sid) || ')' FROM subjects)
+                      || ', ' || (SELECT count(*) || ' events' FROM events)
+                      || ', ' || (SELECT count(*) || ' identifier rows' FROM identifiers)"
+}
+vern_left=$(left vern.db)
+sql_left=$(left sql.db)
 echo "vern purge ${VERN_ARGS:-}: ${vern_s} s, peak RSS $((vern_kb / 1024)) MiB, $(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["deleted"], "deleted,", d["subjects_removed"], "subjects removed")' vern.json)"
 echo "hand-written SQL: ${sql_s} s, peak RSS $((sql_kb / 1024)) MiB"
-echo "records left:   vern $vern_left, SQL $sql_left"
+echo "left by vern: $vern_left"
+echo "left by SQL:  $sql_left"
+if [ "$vern_left" != "$sql_left" ]; then
+    echo "MISMATCH: vern and the SQL left different rows" >&2
+    exit 1
+fi
 python3 -c 'import sys; v, s = float(sys.argv[1]), float(sys.argv[2]); print(f"ratio vern/SQL: {v / s:.2f} (target <= 1.5)")' "$vern_s" "$sql_s"

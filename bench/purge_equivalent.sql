@@ -4,14 +4,19 @@
 PRAGMA foreign_keys = ON;
 PRAGMA secure_delete = ON;
 BEGIN IMMEDIATE;
--- Latest event of a kind for a record: its own events and its subject's events, at or before now.
+-- The anchor of the event rules (vern's evaluate.cpp since 766adff): the latest record event of
+-- the kind at or before now, and the latest subject event of the kind at or before now if it
+-- happened at or after the record's creation (an earlier one closed an earlier episode); the
+-- later of the two, -1 for none (the record is kept). The benchmark store has no cases.
 CREATE TEMP TABLE anchor AS
-  SELECT r.rid AS rid, r.category AS category,
-         max(ifnull((SELECT max(at) FROM events e WHERE e.rid = r.rid AND e.at <= @NOW@
-                       AND e.kind = CASE r.category WHEN 'booking' THEN 'appointment' ELSE 'last_session' END), -1),
-             ifnull((SELECT max(at) FROM events e WHERE e.sid = r.sid AND e.at <= @NOW@
-                       AND e.kind = CASE r.category WHEN 'booking' THEN 'appointment' ELSE 'last_session' END), -1)) AS at
-  FROM records r WHERE r.category IN ('booking', 'contact', 'notes');
+  SELECT rid, category,
+         max(ifnull(rec_at, -1), CASE WHEN subj_at >= created THEN subj_at ELSE -1 END) AS at
+  FROM (SELECT r.rid AS rid, r.category AS category, r.created AS created,
+               (SELECT max(at) FROM events e WHERE e.rid = r.rid AND e.at <= @NOW@
+                  AND e.kind = CASE r.category WHEN 'booking' THEN 'appointment' ELSE 'last_session' END) AS rec_at,
+               (SELECT max(at) FROM events e WHERE e.sid = r.sid AND e.at <= @NOW@
+                  AND e.kind = CASE r.category WHEN 'booking' THEN 'appointment' ELSE 'last_session' END) AS subj_at
+        FROM records r WHERE r.category IN ('booking', 'contact', 'notes'));
 DELETE FROM records WHERE category = 'chat' AND created + 30 * 86400 <= @NOW@;
 DELETE FROM records WHERE category = 'mailbox'
   AND unixepoch(created, 'unixepoch', '+1 year') <= @NOW@;
@@ -19,7 +24,10 @@ DELETE FROM records WHERE category = 'phone_log'
   AND unixepoch(created, 'unixepoch', '+1 year') <= @NOW@;
 DELETE FROM records WHERE rid IN (SELECT rid FROM anchor WHERE at >= 0 AND
   at + CASE category WHEN 'booking' THEN 7 WHEN 'contact' THEN 28 ELSE 90 END * 86400 <= @NOW@);
+-- A global event anchors only the records created at or before it.
 DELETE FROM records WHERE category = 'tool' AND
+  created <= (SELECT max(at) FROM events WHERE scope = 'global' AND kind = 'subscription_ended'
+                AND at <= @NOW@) AND
   (SELECT max(at) FROM events WHERE scope = 'global' AND kind = 'subscription_ended'
      AND at <= @NOW@) + 21 * 86400 <= @NOW@;
 -- Identifier rows of deleted records (the store keeps them without a foreign key).

@@ -36,6 +36,10 @@ std::unique_ptr<Store> open_pg_store(const std::string& store, const StoreOption
     pg::StoreName name = pg::parse_store_name(store);
     auto db = std::make_unique<pg::Connection>(name);
     db->exec_script(fmt::format("SET search_path = {}", pg::quote_identifier(name.schema)));
+    // vern's queries are small and index-bound (a batch of a purge, one person's rows): a
+    // parallel plan or JIT compilation costs more than it saves. Measured (bench/README.md):
+    // the planner chose a two-worker plan for every purge batch, at 3-5 times the serial time.
+    db->exec_script("SET max_parallel_workers_per_gather = 0; SET jit = off");
 
     OpenReport report;
     if (!options.read_only && !options.shared_writer) {

@@ -120,7 +120,8 @@ void PgStore::rollback() noexcept {
     m_touched_in_tx.clear();
     m_in_transaction = false;
     m_writing = false;
-    if (m_conn && !m_conn->broken()) {
+    // Only when the server has a transaction open (a ROLLBACK without one draws a warning).
+    if (m_conn && !m_conn->broken() && PQtransactionStatus(m_conn->handle()) != PQTRANS_IDLE) {
         try {
             m_conn->exec_script("ROLLBACK");
         } catch (...) {
