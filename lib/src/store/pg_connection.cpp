@@ -368,7 +368,22 @@ Result Connection::query(const char* sql, std::initializer_list<Param> params) {
     return query(sql, std::span<const Param>(params.begin(), params.size()));
 }
 
+namespace {
+// libpq takes parameters as C strings: a NUL inside a value would silently cut it short. JSON
+// lets one through ("\u0000"); refuse it rather than store something else than was given.
+void refuse_nul(std::span<const Param> params, const std::string& store) {
+    for (const Param& p : params) {
+        if (p && p->find('\0') != std::string::npos) {
+            throw Error(Code::data, fmt::format("store '{}': a value contains a NUL character "
+                                                "(\\u0000), which PostgreSQL cannot store; "
+                                                "remove it from the input", store));
+        }
+    }
+}
+} // namespace
+
 Result Connection::query(const char* sql, std::span<const Param> params) {
+    refuse_nul(params, m_display);
     auto it = m_prepared.find(sql);
     if (it == m_prepared.end()) {
         std::string name = "vern_" + std::to_string(m_prepared.size() + 1);
@@ -384,6 +399,7 @@ Result Connection::query(const char* sql, std::span<const Param> params) {
 }
 
 Result Connection::query_dynamic(const std::string& sql, std::span<const Param> params) {
+    refuse_nul(params, m_display);
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
