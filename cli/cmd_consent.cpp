@@ -39,6 +39,7 @@ void print_change(Context& ctx, const ConsentResult& r, const std::string& audit
                     {"deleted", r.deleted},
                     {"deleted_total", r.deleted_total},
                     {"held", r.held},
+                    {"notified", r.notified},
                     {"audit_head", audit_head}});
         return;
     }
@@ -52,6 +53,9 @@ void print_change(Context& ctx, const ConsentResult& r, const std::string& audit
     fmt::print("{} record{} deleted", r.deleted_total, r.deleted_total == 1 ? "" : "s");
     if (r.held) fmt::print(", {} kept under an active legal hold", r.held);
     fmt::print("\n");
+    for (const auto& [system, n] : r.notified) {
+        fmt::print("  {} notice{} for {} in the outbox\n", n, n == 1 ? "" : "s", system);
+    }
 }
 
 void run_change(Context& ctx, const ConsentCliOptions& opts, bool give) {

@@ -90,7 +90,8 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
             {"request_closed",
              r.request_closed ? nlohmann::json(*r.request_closed) : nlohmann::json()},
             {"categories", categories},
-            {"records", records}};
+            {"records", records},
+            {"notified", r.notified}};
         if (!audit_head.empty()) doc["audit_head"] = audit_head;
         print_json(doc);
         return;
@@ -122,6 +123,11 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
     }
     if (r.request_closed) {
         fmt::print("request {} {}\n", *r.request_closed, r.dry_run ? "would be closed" : "closed");
+    }
+    // GDPR art. 17(2) and 19: the systems and recipients holding copies are told.
+    for (const auto& [system, n] : r.notified) {
+        fmt::print("{} {} about {} (deletion notice{} in the outbox)\n", system,
+                   r.dry_run ? "would be told" : "is told", records_text(n), n == 1 ? "" : "s");
     }
 }
 

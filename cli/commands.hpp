@@ -34,5 +34,7 @@ void setup_request(CLI::App& app, Context& ctx);
 void setup_audit(CLI::App& app, Context& ctx);
 void setup_status(CLI::App& app, Context& ctx);
 void setup_store(CLI::App& app, Context& ctx);
+void setup_deliver(CLI::App& app, Context& ctx);
+void setup_outbox(CLI::App& app, Context& ctx);
 
 } // namespace vern::cli

@@ -30,6 +30,8 @@ const CommandSpec k_commands[] = {
     {"audit", "Verify the audit log, report on it, export the erasure ledger", setup_audit},
     {"status", "One screen: records, overdue, next due, requests, holds, last purge", setup_status},
     {"store", "Copy a whole store (SQLite <-> PostgreSQL)", setup_store},
+    {"deliver", "Tell the systems that hold copies about deletions (exec systems)", setup_deliver},
+    {"outbox", "List and acknowledge deletion notices (pull systems)", setup_outbox},
 };
 
 void add_global_options(CLI::App& app, Context& ctx) {

@@ -86,6 +86,10 @@ void print_text(Context& ctx, const PurgeResult& r, bool list,
     fmt::print("{}: {} deleted, {} anonymized, {} held, {} subjects removed\n",
                r.dry_run ? "would do" : "done", r.deleted, r.anonymized, r.held,
                r.subjects_removed);
+    for (const auto& [system, count] : r.notified) {
+        fmt::print("outbox: {} notice{} for {} ('vern deliver' tells it)\n", count,
+                   count == 1 ? "" : "s", system);
+    }
     if (r.fallbacks > 0) {
         fmt::print("{} field{} {} not be anonymised by {} method and {} replaced by "
                    "\"[redacted]\":\n",
@@ -144,7 +148,8 @@ void print_purge_result(Context& ctx, const PurgeResult& r, bool list,
                           {"subjects_removed", r.subjects_removed},
                           {"by_rule", by_rule_json(r.by_rule)},
                           {"fallbacks", r.fallbacks},
-                          {"fallback_fields", fallbacks_json(r.fallback_fields)}};
+                          {"fallback_fields", fallbacks_json(r.fallback_fields)},
+                          {"notified", r.notified}};
     if (!audit_head.empty()) {
         doc["audit_head"] = audit_head;
     }

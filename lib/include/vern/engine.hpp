@@ -209,6 +209,8 @@ struct PurgeResult {
     std::int64_t fallbacks = 0;
     std::vector<AnonymizeFallback> fallback_fields;
     static constexpr std::size_t k_listed_fallbacks = 100;
+    // Deletion notices added to the outbox per system (outbox.hpp; not in a dry run).
+    std::map<std::string, std::int64_t> notified;
 };
 
 // Applies the policy at options.now: streams the store in batches; each batch's deletions,

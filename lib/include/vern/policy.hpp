@@ -89,8 +89,16 @@ struct Category {
 // A place outside the controller that holds a copy of some categories' data (`[[recipient]]`):
 // a processor, a processor's sub-processor, or a third party that receives the data and decides
 // about them itself. One concept for every copy, so that deletions can reach each of them.
-enum class RecipientRole { processor, sub_processor, controller };
-const char* recipient_role_name(RecipientRole r); // "processor" | "sub_processor" | "controller"
+// `source`: one of the controller's own systems that holds the originals vern's records were
+// ingested from (the chat service, the case journal); not a recipient in the GDPR sense, so the
+// access report does not list it among those who hold copies.
+enum class RecipientRole { processor, sub_processor, controller, source };
+// "processor" | "sub_processor" | "controller" | "source"
+const char* recipient_role_name(RecipientRole r);
+
+// How a place that holds copies learns of deletions (the outbox, man vern-policy(5)).
+enum class Delivery { none, exec, pull };
+const char* delivery_name(Delivery d); // "" | "exec" | "pull"
 
 // The safeguard of a transfer outside the EU/EEA (GDPR art. 45, 46, 47, 49).
 enum class Safeguard { none, adequacy_decision, standard_contractual_clauses,
@@ -111,7 +119,20 @@ struct Recipient {
     std::string contact;
     bool active = true;                  // false: named by the statement, not in use at present
     std::string note;
+    // Deletion notices (none: vern tells it nothing; its deletions are the operator's job).
+    Delivery deliver = Delivery::none;
+    // exec: the program and its arguments (no shell). A program path with a '/' that is not
+    // absolute is resolved against the directory of the policy file that declares it.
+    std::vector<std::string> command;
+    int timeout_seconds = 60;            // exec: a batch not acknowledged by then has failed
+    std::size_t batch_size = 1000;       // exec: notices per run of the command
+    Duration confirm_within{0, 0, 7, "7d"}; // a notice pending longer is overdue
+    bool identify_record = true;         // `identify`: notices carry the record's id ...
+    bool identify_subject = false;       // ... and/or the subject's ref
     SourcePos pos;
+
+    // Notices are made for it: it has `deliver` and is in use.
+    bool notified() const { return deliver != Delivery::none && active; }
 
     bool holds(const std::string& category_id) const;
 };

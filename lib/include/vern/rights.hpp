@@ -254,6 +254,9 @@ struct ErasureResult {
     // false when a reader kept the WAL alive after the commit (Store::checkpoint): the erased
     // content stays in the WAL file until the next checkpoint.
     bool wal_truncated = true;
+    // The systems holding copies that are told (outbox.hpp): system -> notices added. With
+    // dry_run: the systems that would be told.
+    std::map<std::string, std::int64_t> notified;
 };
 
 // Erases one subject's records except those under an active hold, those in legal_obligation
@@ -290,6 +293,7 @@ struct ConsentResult {
     std::int64_t deleted_total = 0;
     std::int64_t held = 0;          // consent-based records kept because of an active hold
     bool wal_truncated = true;      // as in ErasureResult
+    std::map<std::string, std::int64_t> notified; // system -> deletion notices added (outbox)
 };
 
 // Records a consent (the subject is created if new, unless it was erased: Error(data)).

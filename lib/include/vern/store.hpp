@@ -46,7 +46,7 @@ inline constexpr std::string_view k_reason_removed = "[removed with the subject'
 
 // The schema version this build writes. NOTE: persisted in the store's `meta` table; bump it by
 // exactly one with every migration (lib/src/store/sqlite_schema.cpp).
-inline constexpr int k_schema_version = 4;
+inline constexpr int k_schema_version = 5;
 
 struct StoreOptions {
     bool create = false;     // create the store if it does not exist (only `vern init`)
@@ -244,6 +244,47 @@ struct ScannedRecord {
 // inside a WriteTransaction).
 using BatchCallback = std::function<bool(std::span<const ScannedRecord> batch)>;
 
+// ---- the outbox: deletion notices for the systems that hold copies (outbox.hpp) -------------
+
+// One notice to one system (a [[recipient]] with `deliver`) that a record it holds was deleted
+// or anonymised. Written in the same transaction as the change; acknowledged by the system.
+struct Notice {
+    std::int64_t seq = 0;            // the store's key, in creation order
+    std::string notice;              // the id the system sees (outbox.hpp, notice_id)
+    std::string system;              // the [[recipient]] id
+    std::string action;              // "delete" | "anonymize"
+    std::string category;
+    std::string cause;               // "rule:ID" | "erasure" | "consent:PURPOSE"
+    std::string record_id;           // the record's id, if the system identifies by it; empty
+                                     // otherwise and once acknowledged
+    std::string subject_ref;         // likewise for the subject's ref
+    std::string subject_pseudonym;   // Store::pseudonym(ref) (access report); empty if unlinked
+    std::string detail = "{}";       // JSON object: anonymize: {"fields": [...], "unlink": b}
+    Instant created{};
+    std::int64_t attempts = 0;       // failed deliveries so far
+    std::optional<Instant> last_attempt;
+    std::string last_error;          // of the last failed delivery ("exit status 3", ...)
+    std::optional<Instant> acked;
+};
+
+struct NoticeQuery {
+    std::string system;              // empty: every system
+    bool pending_only = true;        // only notices not acknowledged
+    std::int64_t after_seq = 0;      // resume after this seq
+    std::size_t limit = 0;           // 0: no limit
+};
+
+// A system's outbox at a glance.
+struct OutboxStats {
+    std::int64_t pending = 0;
+    std::int64_t overdue = 0;        // pending and created before the cutoff given
+    std::optional<Instant> oldest_pending;
+    std::int64_t acked = 0;
+    std::optional<Instant> last_acked;
+    std::int64_t failed = 0;         // pending notices with at least one failed delivery
+    std::string last_error;          // of the newest failed attempt
+};
+
 // ---- whole tables (vern store copy) ----------------------------------------------------------
 
 // One of the store's tables with every column, as both backends name them (man vern-store(5)).
@@ -401,6 +442,27 @@ class Store {
     // The last entry's seq and hash: the head to keep outside the store and give later to
     // `audit verify --expect-head` (seq 0 and k_audit_genesis for an empty log).
     virtual std::pair<std::int64_t, std::string> audit_head() = 0;
+
+    // -- the outbox --
+    // Stores notices; one whose `notice` id is already in the outbox (pending or acknowledged)
+    // is left out. Returns how many were new. REQUIRES a write transaction.
+    virtual std::int64_t add_notices(std::span<const Notice> notices) = 0;
+    // Notices by seq, as the query says.
+    virtual std::vector<Notice> notices(const NoticeQuery& query) = 0;
+    // The notices with these ids (any system, pending or not), by seq; unknown ids are missing.
+    virtual std::vector<Notice> find_notices(std::span<const std::string> notice_ids) = 0;
+    // Acknowledges pending notices: sets acked and clears record_id and subject_ref (an
+    // acknowledged notice keeps no identifier). Already acknowledged seqs are left as they are.
+    // Returns how many changed. REQUIRES a write transaction.
+    virtual std::int64_t ack_notices(std::span<const std::int64_t> seqs, Instant at) = 0;
+    // A failed delivery: attempts + 1, last_attempt, last_error (no personal data: it is shown
+    // by status). REQUIRES a write transaction.
+    virtual void record_attempt(std::span<const std::int64_t> seqs, Instant at,
+                                std::string_view error) = 0;
+    // The system's counts; overdue counts pending notices created before `overdue_before`.
+    virtual OutboxStats outbox_stats(std::string_view system, Instant overdue_before) = 0;
+    // Every notice about a subject (by its pseudonym), by seq.
+    virtual std::vector<Notice> subject_notices(std::string_view pseudonym) = 0;
 
     // -- maintenance --
     // Checkpoints the WAL and truncates it to zero bytes (after big deletions), so deleted

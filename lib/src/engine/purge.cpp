@@ -5,6 +5,7 @@
 #include "anonymize.hpp"
 #include "vern/audit.hpp"
 #include "vern/engine.hpp"
+#include "vern/outbox.hpp"
 
 #include <fmt/core.h>
 
@@ -35,6 +36,14 @@ struct BatchPlan {
     std::int64_t upcoming_anonymized = 0;
     std::vector<AnonymizeFallback> fallbacks;
     std::map<CountKey, std::int64_t> fallback_counts;
+    // Changes that systems holding copies are told of (outbox.hpp); the records keep only what
+    // a notice needs (the batch they point into is gone when the plan is applied).
+    struct NoticeItem {
+        StoredRecord record;
+        const Rule* rule;
+        bool unlink;
+    };
+    std::vector<NoticeItem> notices;
 };
 
 class PurgeRun {
@@ -48,6 +57,10 @@ class PurgeRun {
             m_horizon = add_calendar(options.now, *options.within, policy.info.zone);
         }
         m_user = options.user.empty() ? current_os_user() : options.user;
+        for (const Recipient& rec : policy.recipients) {
+            if (!rec.notified()) continue;
+            m_notified_categories.insert(rec.categories.begin(), rec.categories.end());
+        }
     }
 
     PurgeResult run() {
@@ -173,6 +186,7 @@ class PurgeRun {
                 }
                 break;
             case Decision::erase:
+                note(plan, r, *ev.decided_by, false);
                 plan.deletes.push_back(r.rowid);
                 ++plan.deleted;
                 ++plan.counts[{index_of(ev.decided_by), r.category}];
@@ -192,6 +206,19 @@ class PurgeRun {
             }
         }
         return plan;
+    }
+
+    // A change that systems holding the category are told of. Not in a dry run, and not for a
+    // record unlinked earlier: its id is vern's own, and the systems were told when it was
+    // unlinked.
+    void note(BatchPlan& plan, const StoredRecord& r, const Rule& rule, bool unlink) const {
+        if (m_opts.dry_run || r.unlinked || !m_notified_categories.count(r.category)) return;
+        StoredRecord slim;
+        slim.id = r.id;
+        slim.subject = r.subject;
+        slim.category = r.category;
+        slim.created = r.created;
+        plan.notices.push_back({std::move(slim), &rule, unlink});
     }
 
     // The record's fields as stored; nullopt when they cannot be read (text that is not JSON or
@@ -241,6 +268,7 @@ class PurgeRun {
                 }
             }
             u.applied_rules.push_back(rule->id);
+            note(plan, r, *rule, rule->unlink);
             u.unlink = u.unlink || rule->unlink;
             ++plan.counts[{index_of(rule), r.category}];
             if (m_opts.list) {
@@ -327,6 +355,19 @@ class PurgeRun {
         if (removed > 0) {
             m_store.append_audit(audit_entry("remove_subject", "", "", removed));
         }
+        if (!plan.notices.empty()) {
+            NoticeWriter notices(m_store, m_policy, m_opts.now);
+            for (const auto& item : plan.notices) {
+                if (item.rule->action == Action::erase) {
+                    notices.deleted(item.record, "rule:" + item.rule->id);
+                } else {
+                    notices.anonymized(item.record, *item.rule, item.unlink);
+                }
+            }
+            for (const auto& [system, count] : notices.flush(audit_entry("", "", "", 0))) {
+                m_result.notified[system] += count;
+            }
+        }
         for (const auto& [key, count] : plan.fallback_counts) {
             const Rule& rule = m_policy.rules[key.first];
             m_store.append_audit(audit_entry("anonymize_fallback", rule.id, key.second, count));
@@ -412,6 +453,7 @@ class PurgeRun {
     const Policy& m_policy;
     const PurgeOptions& m_opts;
     std::map<const Rule*, std::size_t> m_rule_index;
+    std::set<std::string> m_notified_categories; // held by a system with `deliver`
     std::optional<Instant> m_horizon;
     std::string m_user;
     std::map<std::string, Instant> m_globals;

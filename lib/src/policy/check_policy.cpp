@@ -175,10 +175,13 @@ void check_recipients(LoadState& state) {
                 state.reporter.error(rec.pos, fmt::format("sub-processor '{}' needs `engaged_by`: "
                                                           "the id of the processor that engages it",
                                                           rec.id));
-            } else if (!by || by == &rec || by->role == RecipientRole::controller) {
+            } else if (!by || by == &rec || by->role == RecipientRole::controller ||
+                       by->role == RecipientRole::source) {
                 std::vector<std::string> processors;
                 for (const auto& other : p.recipients) {
-                    if (other.role != RecipientRole::controller && other.id != rec.id)
+                    if ((other.role == RecipientRole::processor ||
+                         other.role == RecipientRole::sub_processor) &&
+                        other.id != rec.id)
                         processors.push_back(other.id);
                 }
                 state.reporter.error(rec.pos,
@@ -187,7 +190,16 @@ void check_recipients(LoadState& state) {
                                                  rec.id, rec.engaged_by,
                                                  did_you_mean(rec.engaged_by, processors)));
             }
-        } else if (!rec.engaged_by.empty()) {
+        }
+        if (rec.role == RecipientRole::source && rec.deliver == Delivery::none && !rec.id.empty()) {
+            state.reporter.warning(rec.pos,
+                                   fmt::format("source system '{}' has no `deliver`: vern cannot "
+                                               "tell it about deletions, so its originals outlive "
+                                               "the retention rules; add deliver = \"exec\" with a "
+                                               "command, or deliver = \"pull\"",
+                                               rec.id));
+        }
+        if (rec.role != RecipientRole::sub_processor && !rec.engaged_by.empty()) {
             state.reporter.error(rec.pos, fmt::format("recipient '{}' has `engaged_by` but role "
                                                       "\"{}\"; only a sub_processor is engaged by "
                                                       "a processor",

@@ -8,12 +8,15 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <filesystem>
 
 namespace vern::policy_detail {
 namespace {
 
 constexpr std::array k_roles = {RecipientRole::processor, RecipientRole::sub_processor,
-                                RecipientRole::controller};
+                                RecipientRole::controller, RecipientRole::source};
+constexpr std::array k_deliveries = {Delivery::exec, Delivery::pull};
 constexpr std::array k_safeguards = {Safeguard::adequacy_decision,
                                      Safeguard::standard_contractual_clauses,
                                      Safeguard::binding_corporate_rules, Safeguard::derogation};
@@ -90,12 +93,114 @@ void parse_transfer(TableReader& r, Recipient& rec) {
     }
 }
 
+// `deliver`, `command`, `timeout`, `batch_size`, `confirm_within`, `identify`: how the place
+// learns of deletions (the outbox).
+void parse_delivery(TableReader& r, Recipient& rec, LoadState& state) {
+    if (auto d = parse_name(r, "deliver", k_deliveries, delivery_name, "deliver")) {
+        rec.deliver = *d;
+    }
+    if (auto argv = r.string_array("command")) {
+        if (argv->empty() || argv->front().empty()) {
+            state.reporter.error(r.pos("command"),
+                                 fmt::format("recipient '{}': `command` is empty: give the "
+                                             "program and its arguments, e.g. [\"./bin/delete\", "
+                                             "\"--db\", \"chat.db\"]",
+                                             rec.id));
+        } else {
+            rec.command = std::move(*argv);
+            const std::string& program = rec.command.front();
+            if (program.find('/') != std::string::npos && program.front() != '/') {
+                rec.command.front() =
+                    (std::filesystem::path(r.file()).parent_path() / program).lexically_normal();
+            }
+        }
+    }
+    if (rec.deliver == Delivery::exec && !r.has("command") && r.has("deliver")) {
+        state.reporter.error(r.pos("deliver"),
+                             fmt::format("recipient '{}' has deliver = \"exec\" but no `command`: "
+                                         "name the program that gets the notices on standard "
+                                         "input, e.g. command = [\"./bin/delete-chat\"]",
+                                         rec.id));
+    } else if (rec.deliver != Delivery::exec && r.has("command")) {
+        state.reporter.error(r.pos("command"),
+                             fmt::format("recipient '{}' has a `command` but not deliver = "
+                                         "\"exec\": the command is what exec delivery runs",
+                                         rec.id));
+    }
+    for (const char* key : {"timeout", "batch_size"}) {
+        if (!r.has(key)) continue;
+        if (rec.deliver != Delivery::exec) {
+            state.reporter.error(r.pos(key), fmt::format("recipient '{}' has `{}` but not "
+                                                         "deliver = \"exec\"",
+                                                         rec.id, key));
+            continue;
+        }
+        const auto* v = r.node(key)->as_integer();
+        const std::int64_t max = std::string_view(key) == "timeout" ? 86400 : 1000000;
+        if (!v || v->get() < 1 || v->get() > max) {
+            state.reporter.error(r.pos(key),
+                                 fmt::format("recipient '{}': `{}` must be a whole number from 1 "
+                                             "to {}{}",
+                                             rec.id, key, max,
+                                             std::string_view(key) == "timeout" ? " (seconds)"
+                                                                                : ""));
+            continue;
+        }
+        if (std::string_view(key) == "timeout") {
+            rec.timeout_seconds = static_cast<int>(v->get());
+        } else {
+            rec.batch_size = static_cast<std::size_t>(v->get());
+        }
+    }
+    if (auto within = r.string("confirm_within")) {
+        auto d = parse_duration(*within);
+        if (!d) {
+            state.reporter.error(r.pos("confirm_within"), d.error());
+        } else if (d->approx_days() <= 0) {
+            state.reporter.error(r.pos("confirm_within"),
+                                 fmt::format("recipient '{}': confirm_within must be longer than "
+                                             "0 days",
+                                             rec.id));
+        } else {
+            rec.confirm_within = *d;
+        }
+        if (rec.deliver == Delivery::none) {
+            state.reporter.error(r.pos("confirm_within"),
+                                 fmt::format("recipient '{}' has confirm_within but no `deliver`",
+                                             rec.id));
+        }
+    }
+    if (auto keys = r.string_array("identify")) {
+        rec.identify_record = false;
+        for (const auto& k : *keys) {
+            if (k == "record") {
+                rec.identify_record = true;
+            } else if (k == "subject") {
+                rec.identify_subject = true;
+            } else {
+                state.reporter.error(r.pos("identify"),
+                                     fmt::format("recipient '{}': invalid identify entry '{}': "
+                                                 "expected \"record\" (the record's id) or "
+                                                 "\"subject\" (the subject's ref){}",
+                                                 rec.id, k,
+                                                 did_you_mean(k, {"record", "subject"})));
+            }
+        }
+        if (rec.deliver == Delivery::none) {
+            state.reporter.error(r.pos("identify"),
+                                 fmt::format("recipient '{}' has `identify` but no `deliver`",
+                                             rec.id));
+        }
+    }
+}
+
 } // namespace
 
 void parse_recipient(const toml::table& table, const std::string& file, LoadState& state) {
     TableReader r(table, file, "[[recipient]]",
                   {"id", "name", "role", "engaged_by", "categories", "purpose", "location",
-                   "third_country", "safeguard", "safeguard_ref", "contact", "active", "note"},
+                   "third_country", "safeguard", "safeguard_ref", "contact", "active", "note", "deliver",
+                   "command", "timeout", "batch_size", "confirm_within", "identify"},
                   state.reporter);
     Recipient rec;
     rec.pos = r.pos();
@@ -130,6 +235,7 @@ void parse_recipient(const toml::table& table, const std::string& file, LoadStat
     rec.contact = r.nonblank_string("contact").value_or("");
     rec.active = r.boolean("active").value_or(true);
     rec.note = r.nonblank_string("note").value_or("");
+    parse_delivery(r, rec, state);
     state.policy.recipients.push_back(std::move(rec));
 }
 

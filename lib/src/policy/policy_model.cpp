@@ -53,6 +53,7 @@ const char* recipient_role_name(RecipientRole r) {
     case RecipientRole::processor: return "processor";
     case RecipientRole::sub_processor: return "sub_processor";
     case RecipientRole::controller: return "controller";
+    case RecipientRole::source: return "source";
     }
     return "processor";
 }
@@ -64,6 +65,15 @@ const char* safeguard_name(Safeguard s) {
     case Safeguard::standard_contractual_clauses: return "standard_contractual_clauses";
     case Safeguard::binding_corporate_rules: return "binding_corporate_rules";
     case Safeguard::derogation: return "derogation";
+    }
+    return "";
+}
+
+const char* delivery_name(Delivery d) {
+    switch (d) {
+    case Delivery::none: return "";
+    case Delivery::exec: return "exec";
+    case Delivery::pull: return "pull";
     }
     return "";
 }

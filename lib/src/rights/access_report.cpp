@@ -35,7 +35,8 @@ ReportCategory describe_category(const Policy& policy, const std::string& id, La
     c.controller = cat->controller;
     c.recipients = cat->recipients;
     for (const Recipient& rec : policy.recipients) {
-        if (!rec.holds(id)) continue;
+        // The controller's own source systems are not recipients (GDPR art. 4(9)).
+        if (!rec.holds(id) || rec.role == RecipientRole::source) continue;
         // A linked entry shows the recipient's name instead of its id, and says when the
         // recipient is not in use at present.
         const std::string name =
@@ -114,6 +115,7 @@ std::vector<ReportRecipient> report_recipients(const Policy& policy,
                                                Language lang) {
     std::vector<ReportRecipient> out;
     for (const Recipient& rec : policy.recipients) {
+        if (rec.role == RecipientRole::source) continue; // the controller's own system
         ReportRecipient r;
         for (const auto& c : categories) {
             if (rec.holds(c.id)) {

@@ -3,6 +3,7 @@
 #include "vern/rights.hpp"
 
 #include "rights_audit.hpp"
+#include "vern/outbox.hpp"
 
 #include <fmt/core.h>
 
@@ -89,6 +90,7 @@ ConsentResult apply_consent_withdrawal(Store& store, const Policy& policy, const
         if (c.consent_purpose == purpose) categories.push_back(c.id);
     }
     std::vector<RowId> doomed;
+    NoticeWriter notices(store, policy, now);
     if (!categories.empty() && at <= now) {
         RecordScan scan;
         scan.now = now;
@@ -101,6 +103,7 @@ ConsentResult apply_consent_withdrawal(Store& store, const Policy& policy, const
                     continue;
                 }
                 doomed.push_back(r.record.rowid);
+                notices.deleted(r.record, rights::consent_rule(purpose));
                 ++result.deleted[r.record.category];
             }
             return true;
@@ -114,6 +117,7 @@ ConsentResult apply_consent_withdrawal(Store& store, const Policy& policy, const
         store.append_audit(
             rights::audit_entry(policy, now, command, "delete", pseudonym, category, count));
     }
+    result.notified = notices.flush(rights::audit_entry(policy, now, command, "", pseudonym));
     return result;
 }
 

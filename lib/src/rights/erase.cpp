@@ -7,6 +7,7 @@
 
 #include "erasure_marks.hpp"
 #include "rights_audit.hpp"
+#include "vern/outbox.hpp"
 
 #include <fmt/core.h>
 
@@ -20,6 +21,7 @@ struct Candidate {
     std::string id;
     std::string category;
     bool held = false;
+    Instant created{};
 };
 
 std::vector<Candidate> subject_records(Store& store, RowId subject_rowid, Instant now) {
@@ -29,7 +31,8 @@ std::vector<Candidate> subject_records(Store& store, RowId subject_rowid, Instan
     scan.subject_rowid = subject_rowid;
     store.scan_records(scan, [&](std::span<const ScannedRecord> batch) {
         for (const auto& r : batch) {
-            out.push_back({r.record.rowid, r.record.id, r.record.category, r.held});
+            out.push_back({r.record.rowid, r.record.id, r.record.category, r.held,
+                           r.record.created});
         }
         return true;
     });
@@ -103,6 +106,7 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
     }
     std::vector<RowId> doomed;
     std::int64_t left = 0;
+    NoticeWriter notices(store, policy, now);
     for (const auto& r : subject_records(store, subject.rowid, now)) {
         const bool selected = options.categories.empty() ||
                               std::find(options.categories.begin(), options.categories.end(),
@@ -116,6 +120,20 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
         if (outcome == EraseOutcome::erased) {
             doomed.push_back(r.rowid);
             ++result.erased;
+            if (notices.wanted(r.category)) {
+                StoredRecord slim;
+                slim.id = r.id;
+                slim.subject = subject.ref;
+                slim.category = r.category;
+                slim.created = r.created;
+                if (apply) {
+                    notices.deleted(slim, "erasure");
+                } else {
+                    for (const Recipient& rec : policy.recipients) {
+                        if (rec.notified() && rec.holds(r.category)) ++result.notified[rec.id];
+                    }
+                }
+            }
         } else {
             ++result.retained;
             ++left;
@@ -127,6 +145,8 @@ void run_erasure(Store& store, const Policy& policy, const Subject& subject, Ins
     if (!apply) return;
 
     store.delete_records(doomed);
+    result.notified =
+        notices.flush(rights::audit_entry(policy, now, options.command, "", result.pseudonym));
     for (const auto& c : result.categories) {
         if (c.outcome != EraseOutcome::erased) continue;
         store.append_audit(rights::audit_entry(policy, now, options.command, "erase",

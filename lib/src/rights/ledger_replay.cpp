@@ -4,6 +4,7 @@
 
 #include "erasure_marks.hpp"
 #include "rights_audit.hpp"
+#include "vern/outbox.hpp"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -129,7 +130,12 @@ class Replayer {
     std::map<std::string, std::int64_t>
     delete_where(const Subject& s, ReplayedEntry& entry,
                  const std::function<bool(const std::string&)>& match, std::int64_t& left,
+                 const std::string& cause, const std::string& pseudonym,
                  std::vector<std::string>* deleted_ids = nullptr) {
+        // The systems holding copies are told again: a notice made before the backup and not
+        // acknowledged is still in the restored outbox; one made after it comes back with the
+        // same id (outbox.hpp), so a system that did it already can ignore it.
+        NoticeWriter notices(m_store, m_policy, m_now);
         std::map<std::string, std::int64_t> deleted;
         std::vector<RowId> doomed;
         RecordScan scan;
@@ -144,6 +150,7 @@ class Replayer {
                     ++left;
                 } else {
                     doomed.push_back(r.record.rowid);
+                    if (!m_dry_run) notices.deleted(r.record, cause);
                     if (deleted_ids) deleted_ids->push_back(r.record.id);
                     ++deleted[r.record.category];
                 }
@@ -151,7 +158,10 @@ class Replayer {
             return true;
         });
         entry.deleted = static_cast<std::int64_t>(doomed.size());
-        if (!m_dry_run) m_store.delete_records(doomed);
+        if (!m_dry_run) {
+            m_store.delete_records(doomed);
+            notices.flush(rights::audit_entry(m_policy, m_now, "erase", "", pseudonym));
+        }
         return deleted;
     }
 
@@ -172,7 +182,7 @@ class Replayer {
                 return l.complete || std::find(l.categories.begin(), l.categories.end(),
                                                category) != l.categories.end();
             },
-            left, &deleted_ids);
+            left, "erasure", l.subject, &deleted_ids);
         for (const auto& [category, count] : deleted)
             audit("erase", l.subject, category, count);
         // As the original erasure did: the subject's free-text reasons go (a backup has them).
@@ -214,7 +224,7 @@ class Replayer {
                 const Category* c = m_policy.find_category(category);
                 return c && c->consent_purpose == l.purpose;
             },
-            left);
+            left, rights::consent_rule(l.purpose), l.subject);
         audit("withdraw", l.subject, {}, entry.deleted, rights::consent_rule(l.purpose));
         for (const auto& [category, count] : deleted)
             audit("delete", l.subject, category, count);

@@ -148,6 +148,9 @@ std::string recipient_role_words(RecipientRole role, Language lang) {
     case RecipientRole::controller:
         return nb ? "mottaker: selvstendig behandlingsansvarlig for opplysningene den får"
                   : "recipient: decides itself about the data it receives (controller)";
+    case RecipientRole::source:
+        return nb ? "vårt eget system som opplysningene kommer fra"
+                  : "our own system the data come from";
     }
     return "";
 }

@@ -45,6 +45,7 @@ const char* identity_column(std::string_view table) {
     if (table == "consents") return "cid";
     if (table == "holds") return "hid";
     if (table == "requests") return "qid";
+    if (table == "outbox") return "seq";
     return nullptr;
 }
 

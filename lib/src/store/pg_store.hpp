@@ -98,6 +98,16 @@ class PgStore final : public Store {
                     const std::function<bool(const StoredAuditEntry&)>& on_entry) override;
     std::pair<std::int64_t, std::string> audit_head() override;
 
+    // pg_outbox.cpp
+    std::int64_t add_notices(std::span<const Notice> notices) override;
+    std::vector<Notice> notices(const NoticeQuery& query) override;
+    std::vector<Notice> find_notices(std::span<const std::string> notice_ids) override;
+    std::int64_t ack_notices(std::span<const std::int64_t> seqs, Instant at) override;
+    void record_attempt(std::span<const std::int64_t> seqs, Instant at,
+                        std::string_view error) override;
+    OutboxStats outbox_stats(std::string_view system, Instant overdue_before) override;
+    std::vector<Notice> subject_notices(std::string_view pseudonym) override;
+
     // PostgreSQL has no WAL file of vern's to truncate: checkpoint() vacuums the tables changed
     // since the last one (so dead tuples holding deleted values are cleaned out of the heap and
     // indexes) and returns true; vacuum() does VACUUM FULL of every table (the files shrink).

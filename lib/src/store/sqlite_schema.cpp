@@ -161,8 +161,40 @@ void migrate_3_to_4(SQLite::Database& db) {
             "IN ('subject', 'email', 'phone', 'national_id', 'name'));");
 }
 
+// Version 5: the outbox, deletion notices for the systems that hold copies of records (source
+// systems and recipients with `deliver`, man vern-policy(5)). A notice is written in the same
+// transaction as the deletion or anonymisation it reports and kept after it is acknowledged,
+// without identifiers (record_id and subject_ref are cleared), as the proof that it was told.
+// `notice` is the id the system sees: a keyed hash of what it says, so the same deletion made
+// again after a restore from backup has the same id and the system can ignore the repeat.
+void migrate_4_to_5(SQLite::Database& db) {
+    db.exec(R"sql(
+CREATE TABLE outbox(
+    seq          INTEGER PRIMARY KEY,
+    notice       TEXT NOT NULL UNIQUE,
+    system       TEXT NOT NULL,
+    action       TEXT NOT NULL CHECK (action IN ('delete', 'anonymize')),
+    category     TEXT NOT NULL,
+    cause        TEXT NOT NULL,
+    record_id    TEXT,
+    subject_ref  TEXT,
+    pseudonym    TEXT,
+    detail       TEXT NOT NULL DEFAULT '{}',
+    created      INTEGER NOT NULL,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_attempt INTEGER,
+    last_error   TEXT,
+    acked        INTEGER,
+    CHECK (acked IS NULL OR (record_id IS NULL AND subject_ref IS NULL))
+);
+CREATE INDEX outbox_pending ON outbox(system, seq) WHERE acked IS NULL;
+CREATE INDEX outbox_pseudonym ON outbox(pseudonym) WHERE pseudonym IS NOT NULL;
+)sql");
+}
+
 // k_migrations[i] migrates from version i+1 to i+2.
-constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3, migrate_3_to_4};
+constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3, migrate_3_to_4,
+                                      migrate_4_to_5};
 
 void set_meta(SQLite::Database& db, const char* key, const std::string& value) {
     SQLite::Statement s(db, "INSERT INTO meta(key, value) VALUES (?, ?) "

@@ -100,6 +100,16 @@ class SqliteStore final : public Store {
 
     std::pair<std::int64_t, std::string> audit_head() override;
 
+    // sqlite_outbox.cpp
+    std::int64_t add_notices(std::span<const Notice> notices) override;
+    std::vector<Notice> notices(const NoticeQuery& query) override;
+    std::vector<Notice> find_notices(std::span<const std::string> notice_ids) override;
+    std::int64_t ack_notices(std::span<const std::int64_t> seqs, Instant at) override;
+    void record_attempt(std::span<const std::int64_t> seqs, Instant at,
+                        std::string_view error) override;
+    OutboxStats outbox_stats(std::string_view system, Instant overdue_before) override;
+    std::vector<Notice> subject_notices(std::string_view pseudonym) override;
+
     bool checkpoint() override;
     bool vacuum() override;
     std::optional<Instant> checkpoint_pending() override;

@@ -27,6 +27,9 @@ const std::vector<StoreTable>& store_tables() {
         {"audit",
          {"seq", "at", "user", "command", "action", "rule", "category", "count", "policy_digest",
           "subject", "prev_hash", "hash"}},
+        {"outbox",
+         {"seq", "notice", "system", "action", "category", "cause", "record_id", "subject_ref",
+          "pseudonym", "detail", "created", "attempts", "last_attempt", "last_error", "acked"}},
     };
     return tables;
 }
