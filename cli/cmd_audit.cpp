@@ -142,8 +142,12 @@ void run_report(Context& ctx, const AuditOptions& opts) {
         fmt::print("{}", render_audit_report_text(report));
     }
     if (opts.fail_on_overdue && report.overdue()) {
-        note(ctx, fmt::format("vern: overdue: {} records, {} requests",
-                              report.outlook.overdue_total, report.overdue_requests.size()));
+        const std::int64_t notices = overdue_notices(report.outbox);
+        note(ctx, fmt::format("vern: overdue: {} records, {} requests{}",
+                              report.outlook.overdue_total, report.overdue_requests.size(),
+                              notices > 0 ? fmt::format(", {} deletion notices not confirmed",
+                                                        notices)
+                                          : std::string()));
         ctx.exit_code = exit_status(Code::problem);
     }
 }

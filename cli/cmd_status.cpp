@@ -100,7 +100,35 @@ json status_json(const StoreStatus& s) {
             {"open_requests", requests},
             {"active_holds", holds},
             {"last_purge", purge},
-            {"outlook", outlook_json(s.outlook)}};
+            {"outlook", outlook_json(s.outlook)},
+            {"outbox", s.outbox ? outbox_json(*s.outbox) : json()}};
+}
+
+// One line per system with `deliver`: what waits for it, since when, and what went wrong.
+void print_outbox(const std::optional<std::vector<SystemOutbox>>& systems, Zone zone) {
+    if (!systems || systems->empty()) return;
+    std::int64_t pending = 0;
+    for (const SystemOutbox& s : *systems) pending += s.stats.pending;
+    const std::int64_t overdue = overdue_notices(*systems);
+    fmt::print("outbox      {} notice{} pending{}\n", pending, pending == 1 ? "" : "s",
+               overdue > 0 ? fmt::format(", {} OVERDUE (not confirmed in time)", overdue) : "");
+    for (const SystemOutbox& s : *systems) {
+        std::string line = fmt::format("  {:<20} {:<4} {:>8} pending", s.system,
+                                       delivery_name(s.deliver), s.stats.pending);
+        if (s.stats.overdue > 0) {
+            line += fmt::format(", {} OVERDUE (confirm within {})", s.stats.overdue,
+                                s.confirm_within.text);
+        }
+        if (s.stats.oldest_pending) {
+            line += ", oldest " + format_local(*s.stats.oldest_pending, zone);
+        }
+        line += fmt::format(", {} acknowledged", s.stats.acked);
+        if (s.stats.failed > 0) {
+            line += fmt::format(", {} failed delivery: {}", s.stats.failed,
+                                printable(s.stats.last_error));
+        }
+        fmt::print("{}\n", line);
+    }
 }
 
 void print_outlook(const std::optional<RetentionOutlook>& o, Zone zone) {
@@ -158,6 +186,7 @@ void print_text(const StoreStatus& s, Zone zone) {
         fmt::print("  {:>4} {:<8} {:<20} since {}\n", h.id, h.scope,
                    h.category.empty() ? "-" : h.category, format_local(h.placed, zone));
     }
+    print_outbox(s.outbox, zone);
     if (s.last_purge) {
         const LastPurge& p = *s.last_purge;
         fmt::print("last purge  {} by {}: {} deleted, {} anonymised, {} subjects removed\n",

@@ -12,6 +12,7 @@
 // hold "hold_place"/"hold_release", request "request_open"/"request_extend"/"request_close".
 
 #include "vern/policy.hpp"
+#include "vern/outbox.hpp"
 #include "vern/status.hpp"
 #include "vern/store.hpp"
 #include "vern/time.hpp"
@@ -67,6 +68,15 @@ struct ReportRequest {
     std::int64_t days_left = 0; // negative when overdue
 };
 
+// Deletion notices of one system in the period (audit log: notify, acknowledge,
+// delivery_failed entries).
+struct SystemNotices {
+    std::string system;
+    std::int64_t notified = 0;
+    std::int64_t acknowledged = 0;
+    std::int64_t failed_deliveries = 0; // notices in batches that failed
+};
+
 struct AuditReport {
     ReportPeriod period;
     Instant now{};
@@ -110,9 +120,16 @@ struct AuditReport {
     std::vector<ReportRequest> overdue_requests; // open at now and past due, by due
     // retention outlook at now under the current policy
     RetentionOutlook outlook;
+    // deletion notices: per system in the period (by system id), and the outbox at now
+    std::vector<SystemNotices> notices;
+    std::vector<SystemOutbox> outbox;
 
-    // Anything to fail on with --fail-on-overdue: an overdue record or request.
-    bool overdue() const { return outlook.overdue_total > 0 || !overdue_requests.empty(); }
+    // Anything to fail on with --fail-on-overdue: an overdue record, request or deletion notice
+    // (not acknowledged within its system's confirm_within).
+    bool overdue() const {
+        return outlook.overdue_total > 0 || !overdue_requests.empty() ||
+               overdue_notices(outbox) > 0;
+    }
 };
 
 // Builds the report from the audit entries in the period (ReportPeriod::contains), the store's

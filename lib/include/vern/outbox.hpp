@@ -129,7 +129,11 @@ struct SystemOutbox {
     OutboxStats stats;                 // overdue: pending longer than confirm_within at now
 };
 
-// Every notified system of the policy (policy order) with its counts at `now`.
+// Every system of the policy with `deliver` (policy order) with its counts at `now`.
 std::vector<SystemOutbox> outbox_overview(Store& store, const Policy& policy, Instant now);
+// As `status` and `audit report` show it: [{"system", "name", "deliver", "confirm_within",
+// "pending", "overdue", "oldest_pending", "acked", "last_acked", "failed", "last_error"}].
+nlohmann::json outbox_json(const std::vector<SystemOutbox>& systems);
+std::int64_t overdue_notices(const std::vector<SystemOutbox>& systems);
 
 } // namespace vern

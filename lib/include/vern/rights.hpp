@@ -132,6 +132,18 @@ struct ReportRight {
     std::string text;
 };
 
+// A deletion notice about the subject's data (outbox.hpp): which system was asked to delete or
+// anonymise its copy, when, and when it confirmed.
+struct ReportNotice {
+    std::string system;         // the [[recipient]] id
+    std::string name;           // its name (the id when the policy no longer has it)
+    std::string category;
+    std::string category_title;
+    std::string action;         // "delete" | "anonymize"
+    Instant created{};
+    std::optional<Instant> acknowledged;
+};
+
 struct AccessReport {
     Language language = Language::nb;
     Instant generated{};
@@ -162,6 +174,7 @@ struct AccessReport {
     std::map<std::string, bool> consent_state; // purpose -> active at `generated`
     std::vector<ReportRight> rights;
     std::optional<std::int64_t> request;
+    std::vector<ReportNotice> notices; // by time
 };
 
 // The policy's recipients that hold any of `categories` (policy order), in `lang`.

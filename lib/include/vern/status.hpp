@@ -7,6 +7,7 @@
 // subject's ref or a hold's free-text reason, so the output can go to monitoring systems.
 // Everything reads only and throws vern::Error (store errors).
 
+#include "vern/outbox.hpp"
 #include "vern/policy.hpp"
 #include "vern/store.hpp"
 #include "vern/time.hpp"
@@ -98,6 +99,9 @@ struct StoreStatus {
     std::vector<StatusHold> active_holds;     // by id
     std::optional<LastPurge> last_purge;
     std::optional<RetentionOutlook> outlook; // only with a policy
+    // Deletion notices per system with `deliver` (outbox.hpp); only with a policy (it names the
+    // systems and their confirm_within).
+    std::optional<std::vector<SystemOutbox>> outbox;
 };
 
 // Reads the state of `store` at `now` in one snapshot. With a policy, also its retention outlook;

@@ -42,6 +42,13 @@ class EntryTally {
             ++m_report.requests_extended;
         } else if (a == "ingest") {
             m_ingested[e.category] += e.count;
+        } else if (a == "notify" || a == "acknowledge" || a == "delivery_failed") {
+            const std::string prefix = "system:";
+            const std::string system =
+                e.rule.rfind(prefix, 0) == 0 ? e.rule.substr(prefix.size()) : e.rule;
+            SystemNotices& n = m_notices[system];
+            (a == "notify" ? n.notified : a == "acknowledge" ? n.acknowledged
+                                                              : n.failed_deliveries) += e.count;
         }
     }
 
@@ -51,6 +58,10 @@ class EntryTally {
             m_report.purged.push_back(RuleActivity{rule, category, action, records});
         }
         m_report.ingested = to_list(m_ingested);
+        for (auto& [system, n] : m_notices) {
+            n.system = system;
+            m_report.notices.push_back(n);
+        }
         m_report.erased_by_category = to_list(m_erased);
         m_report.withdrawal_deleted_by_category = to_list(m_withdrawal_deleted);
         for (const auto& [purpose, n] : m_purposes) {
@@ -125,6 +136,7 @@ class EntryTally {
         ++m_purposes[e.rule.rfind(prefix, 0) == 0 ? e.rule.substr(prefix.size()) : e.rule];
     }
 
+    std::map<std::string, SystemNotices> m_notices;
     AuditReport& m_report;
     std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> m_purged;
     std::map<std::string, std::int64_t> m_ingested;
@@ -184,6 +196,7 @@ AuditReport build_audit_report(Store& store, const Policy& policy, const ReportP
         }
     }
     report.outlook = retention_outlook(store, policy, now);
+    report.outbox = outbox_overview(store, policy, now);
     return report;
 }
 

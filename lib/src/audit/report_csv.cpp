@@ -104,6 +104,18 @@ std::string render_audit_report_csv(const AuditReport& r) {
     t.row("holds", "active", "", "", r.holds_active);
     request_rows(t, r);
     outlook_rows(t, r);
+    for (const SystemNotices& n : r.notices) {
+        const std::string rule = "system:" + n.system;
+        t.row("notices", "notified", "", rule, n.notified);
+        t.row("notices", "acknowledged", "", rule, n.acknowledged);
+        t.row("notices", "failed_deliveries", "", rule, n.failed_deliveries);
+    }
+    for (const SystemOutbox& s : r.outbox) {
+        const std::string rule = "system:" + s.system;
+        t.row("outbox", "pending", "", rule, s.stats.pending,
+              s.stats.oldest_pending ? format_utc(*s.stats.oldest_pending) : std::string());
+        t.row("outbox", "overdue", "", rule, s.stats.overdue);
+    }
     return t.take();
 }
 

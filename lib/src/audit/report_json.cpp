@@ -46,6 +46,13 @@ json requests_json(const AuditReport& r) {
 } // namespace
 
 nlohmann::json audit_report_json(const AuditReport& r) {
+    nlohmann::json notices = nlohmann::json::array();
+    for (const SystemNotices& n : r.notices) {
+        notices.push_back({{"system", n.system},
+                           {"notified", n.notified},
+                           {"acknowledged", n.acknowledged},
+                           {"failed_deliveries", n.failed_deliveries}});
+    }
     json purged = json::array();
     for (const RuleActivity& a : r.purged) {
         purged.push_back({{"rule", a.rule},
@@ -101,6 +108,8 @@ nlohmann::json audit_report_json(const AuditReport& r) {
          {{"until", format_utc(r.outlook.horizon)},
           {"total", r.outlook.upcoming_total},
           {"by_category", category_dues(r.outlook.upcoming, "earliest_due")}}},
+        {"notices", notices},
+        {"outbox", outbox_json(r.outbox)},
         {"overdue", r.overdue()},
     };
 }

@@ -26,6 +26,7 @@ class TextReport {
         requests();
         policies();
         outlook();
+        notices();
         return std::move(m_out);
     }
 
@@ -119,6 +120,26 @@ class TextReport {
         line("Due by {}: {}", local(o.horizon), o.upcoming_total);
         for (const CategoryDue& c : o.upcoming) {
             line("  {:<24} {:>8}  first due {}", c.category, c.records, local(c.earliest));
+        }
+    }
+
+    // Deletion notices to the systems that hold copies (GDPR art. 17(2), 19).
+    void notices() {
+        if (m_r.notices.empty() && m_r.outbox.empty()) return;
+        line("");
+        line("Deletion notices to systems holding copies:");
+        for (const SystemNotices& n : m_r.notices) {
+            line("  {:<20} {:>8} notified, {:>8} acknowledged, {} in failed deliveries",
+                 n.system, n.notified, n.acknowledged, n.failed_deliveries);
+        }
+        for (const SystemOutbox& s : m_r.outbox) {
+            std::string text = fmt::format("  {:<20} {:>8} pending now", s.system, s.stats.pending);
+            if (s.stats.overdue > 0) {
+                text += fmt::format(", OVERDUE {} (not confirmed within {})", s.stats.overdue,
+                                    s.confirm_within.text);
+            }
+            if (s.stats.oldest_pending) text += ", oldest " + local(*s.stats.oldest_pending);
+            line("{}", text);
         }
     }
 

@@ -37,4 +37,33 @@ std::vector<SystemOutbox> outbox_overview(Store& store, const Policy& policy, In
     return out;
 }
 
+nlohmann::json outbox_json(const std::vector<SystemOutbox>& systems) {
+    auto time_or_null = [](const std::optional<Instant>& t) {
+        return t ? nlohmann::json(format_utc(*t)) : nlohmann::json();
+    };
+    nlohmann::json out = nlohmann::json::array();
+    for (const SystemOutbox& s : systems) {
+        out.push_back({{"system", s.system},
+                       {"name", s.name},
+                       {"deliver", delivery_name(s.deliver)},
+                       {"confirm_within", s.confirm_within.text},
+                       {"pending", s.stats.pending},
+                       {"overdue", s.stats.overdue},
+                       {"oldest_pending", time_or_null(s.stats.oldest_pending)},
+                       {"acked", s.stats.acked},
+                       {"last_acked", time_or_null(s.stats.last_acked)},
+                       {"failed", s.stats.failed},
+                       {"last_error", s.stats.last_error.empty()
+                                          ? nlohmann::json()
+                                          : nlohmann::json(s.stats.last_error)}});
+    }
+    return out;
+}
+
+std::int64_t overdue_notices(const std::vector<SystemOutbox>& systems) {
+    std::int64_t n = 0;
+    for (const SystemOutbox& s : systems) n += s.stats.overdue;
+    return n;
+}
+
 } // namespace vern

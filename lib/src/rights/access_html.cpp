@@ -123,6 +123,25 @@ void render_recipients(std::string& out, const AccessReport& report,
     }
 }
 
+void render_notices(std::string& out, const AccessReport& report, const rights::ReportTexts& t) {
+    if (report.notices.empty()) return;
+    out += fmt::format("<h2>{}</h2>\n<p>{}</p>\n<ul class=\"notices\">\n",
+                       html_escape(t.notices_heading), html_escape(t.notices_intro));
+    for (const ReportNotice& n : report.notices) {
+        const std::string what = fmt::format(
+            fmt::runtime(t.notice_line), fmt::arg("system", n.name),
+            fmt::arg("action", n.action == "delete" ? t.notice_deleted : t.notice_anonymized),
+            fmt::arg("category", n.category_title),
+            fmt::arg("created", format_local(n.created, report.zone)));
+        const std::string state =
+            n.acknowledged ? fmt::format(fmt::runtime(t.notice_confirmed),
+                                         fmt::arg("at", format_local(*n.acknowledged, report.zone)))
+                           : std::string(t.notice_waiting);
+        out += fmt::format("<li>{}; {}</li>\n", html_escape(what), html_escape(state));
+    }
+    out += "</ul>\n";
+}
+
 } // namespace
 
 std::string html_escape(std::string_view text) {
@@ -180,6 +199,7 @@ std::string render_access_html(const AccessReport& report) {
         render_category(out, report, c, t);
 
     render_recipients(out, report, t);
+    render_notices(out, report, t);
 
     if (!report.events.empty()) {
         out +=

@@ -65,6 +65,21 @@ nlohmann::json recipient_json(const ReportRecipient& r) {
             {"note", optional_text(r.note)}};
 }
 
+// Added in issue 14: the deletion notices about the subject's data.
+nlohmann::json notices_json(const AccessReport& report) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const ReportNotice& n : report.notices) {
+        out.push_back({{"system", n.system},
+                       {"name", n.name},
+                       {"category", n.category},
+                       {"action", n.action},
+                       {"created", format_utc(n.created)},
+                       {"acknowledged",
+                        n.acknowledged ? nlohmann::json(format_utc(*n.acknowledged)) : nullptr}});
+    }
+    return out;
+}
+
 } // namespace
 
 nlohmann::json access_report_json(const AccessReport& report) {
@@ -113,7 +128,8 @@ nlohmann::json access_report_json(const AccessReport& report) {
             {"events", std::move(events)},
             {"consents", {{"history", std::move(history)}, {"active", report.consent_state}}},
             {"rights", std::move(rights)},
-            {"request", report.request ? nlohmann::json(*report.request) : nullptr}};
+            {"request", report.request ? nlohmann::json(*report.request) : nullptr},
+            {"notices", notices_json(report)}};
 }
 
 } // namespace vern

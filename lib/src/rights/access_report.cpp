@@ -242,6 +242,20 @@ AccessReport build_access_report(Store& store, const Policy& policy, const Subje
     }
     report.recipients = report_recipients(policy, report.categories, options.language);
     report.rights = rights::subject_rights(policy, options.language);
+    for (const Notice& n : store.subject_notices(store.pseudonym(subject.ref))) {
+        if (n.created > now) continue;
+        ReportNotice r;
+        r.system = n.system;
+        const Recipient* rec = policy.find_recipient(n.system);
+        r.name = rec ? rec->name : n.system;
+        r.category = n.category;
+        const Category* cat = policy.find_category(n.category);
+        r.category_title = cat ? cat->title : n.category;
+        r.action = n.action;
+        r.created = n.created;
+        if (n.acked && *n.acked <= now) r.acknowledged = n.acked;
+        report.notices.push_back(std::move(r));
+    }
     return report;
 }
 

@@ -116,6 +116,27 @@ void render_recipients(std::string& out, const AccessReport& report,
     }
 }
 
+void render_notices(std::string& out, const AccessReport& report, const rights::ReportTexts& t) {
+    if (report.notices.empty()) return;
+    heading(out, t.notices_heading, '-');
+    out += fmt::format("{}\n\n", t.notices_intro);
+    for (const ReportNotice& n : report.notices) {
+        out += "  " + printable(fmt::format(
+                          fmt::runtime(t.notice_line), fmt::arg("system", n.name),
+                          fmt::arg("action", n.action == "delete" ? t.notice_deleted
+                                                                  : t.notice_anonymized),
+                          fmt::arg("category", n.category_title),
+                          fmt::arg("created", format_local(n.created, report.zone))));
+        out += "; ";
+        out += n.acknowledged
+                   ? fmt::format(fmt::runtime(t.notice_confirmed),
+                                 fmt::arg("at", format_local(*n.acknowledged, report.zone)))
+                   : std::string(t.notice_waiting);
+        out += "\n";
+    }
+    out += "\n";
+}
+
 } // namespace
 
 std::string render_access_text(const AccessReport& report) {
@@ -152,6 +173,7 @@ std::string render_access_text(const AccessReport& report) {
         render_category(out, report, c, t);
 
     render_recipients(out, report, t);
+    render_notices(out, report, t);
 
     if (!report.events.empty()) {
         heading(out, t.events_heading, '-');

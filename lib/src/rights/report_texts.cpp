@@ -63,6 +63,14 @@ const ReportTexts k_nb{
     "ikke i bruk nå",
     "Du kan også klage til {bodies}.",
     "Du kan også kontakte personvernombudet: {dpo}.",
+    "Hvem som er bedt om å slette kopier",
+    "Når vi sletter eller anonymiserer opplysninger om deg, ber vi også systemene og "
+    "mottakerne som har en kopi om å gjøre det samme:",
+    "{system}: {action} {category}, bedt om {created}",
+    "bekreftet {at}",
+    "ikke bekreftet ennå",
+    "slette",
+    "anonymisere",
 };
 
 const ReportTexts k_en{
@@ -121,6 +129,14 @@ const ReportTexts k_en{
     "not in use at present",
     "You can also complain to {bodies}.",
     "You can also contact the data protection officer: {dpo}.",
+    "Who was asked to delete copies",
+    "When we delete or anonymise data about you, we also ask the systems and recipients that "
+    "hold a copy to do the same:",
+    "{system}: {action} {category}, asked {created}",
+    "confirmed {at}",
+    "not confirmed yet",
+    "delete",
+    "anonymise",
 };
 
 } // namespace

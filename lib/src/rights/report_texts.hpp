@@ -60,6 +60,13 @@ struct ReportTexts {
     const char* inactive;
     const char* also_complain;    // fmt: {bodies}
     const char* dpo_contact;      // fmt: {dpo}
+    const char* notices_heading;  // deletions the systems holding copies were told of
+    const char* notices_intro;
+    const char* notice_line;      // fmt: {system} {action} {category} {created}
+    const char* notice_confirmed; // fmt: {at}
+    const char* notice_waiting;
+    const char* notice_deleted;
+    const char* notice_anonymized;
 };
 
 const ReportTexts& report_texts(Language lang);

@@ -114,6 +114,7 @@ StoreStatus store_status(Store& store, const Policy* policy, Instant now) {
     status.active_holds = active_holds(store);
     if (policy) {
         status.outlook = retention_outlook(store, *policy, now);
+        status.outbox = outbox_overview(store, *policy, now);
     }
     return status;
 }
