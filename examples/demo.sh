@@ -5,6 +5,13 @@
 # with two measures), purge, and show the result. Then explain a participant with two measures
 # of personalpartner (cases), from a store of its own.
 #
+# For karrieresenter-telemark the purge also reaches the copies (man 5 vern-policy, "Systems that
+# hold copies"): the centre's booking system Timebok (examples/systems/timebok.toml, deliver =
+# "exec": `vern deliver` runs examples/systems/timebok, which deletes the bookings from its own
+# SQLite file, made from the example data at the start) and IMDi (deliver = "pull", added to a
+# copy of the seed policy in the temporary directory: the seed policies stay as their statements
+# say), whose own job examples/systems/imdi-job imitates.
+#
 #   examples/demo.sh [VERN] [POLICY-NAME]    # default build/vern, karrieresenter-telemark
 set -euo pipefail
 VERN=${1:-build/vern}
@@ -38,8 +45,27 @@ export VERN_STORE=$WORK/demo.db
 export VERN_POLICY=policies/$NAME
 export VERN_NOW=2026-11-26
 
+SYSTEMS=
+if [ "$NAME" = karrieresenter-telemark ]; then
+    SYSTEMS=examples/systems
+    # The seed policy plus the systems: IMDi fetches its notices itself (deliver = "pull"), and
+    # Timebok, the booking system the `booking` records come from, is a second policy file.
+    cp -R "policies/$NAME" "$WORK/policy"
+    sed -i '/^id = "imdi"$/a deliver = "pull"\nconfirm_within = "14d"' "$WORK/policy/policy.toml"
+    grep -q '^deliver = "pull"$' "$WORK/policy/policy.toml" ||
+        { echo "demo.sh: no recipient 'imdi' in policies/$NAME" >&2; exit 1; }
+    export VERN_POLICY=$WORK/policy:$PWD/$SYSTEMS/timebok.toml
+    # The command that `vern deliver` runs finds Timebok's database through its environment.
+    export TIMEBOK_DB=$WORK/timebok.db
+    "$SYSTEMS/timebok" load "$TIMEBOK_DB" "examples/data/$NAME.jsonl"
+fi
+
 echo
 echo "== a nightly purge: $NAME, today = $VERN_NOW"
+if [ -n "$SYSTEMS" ]; then
+    echo "-- with the systems that hold copies: vern check --strict $NAME + $SYSTEMS/timebok.toml"
+    "$VERN" check --strict
+fi
 "$VERN" init
 "$VERN" ingest "examples/data/$NAME.jsonl"
 echo
@@ -59,6 +85,26 @@ echo "-- vern purge --max-delete 80%"
 echo
 echo "-- the same plan again: nothing left to do"
 "$VERN" plan
+if [ -n "$SYSTEMS" ]; then
+    echo
+    echo "-- the outbox: the purge wrote a deletion notice per record for each system that holds"
+    echo "   a copy, in the same transaction (vern outbox list, the first 5)"
+    "$VERN" outbox list --limit 5
+    echo
+    echo "-- vern deliver: runs Timebok's command with its notices, 200 a batch (timebok.toml);"
+    echo "   IMDi fetches its own. Bookings in Timebok before: $("$SYSTEMS/timebok" count "$TIMEBOK_DB")"
+    "$VERN" deliver
+    echo "   Bookings in Timebok after: $("$SYSTEMS/timebok" count "$TIMEBOK_DB")"
+    echo
+    echo "-- IMDi's own job: outbox list --json-lines | $SYSTEMS/imdi-job | outbox ack"
+    "$VERN" outbox list --system imdi --json-lines --limit 1
+    "$VERN" outbox list --system imdi --json-lines | "$SYSTEMS/imdi-job" |
+        "$VERN" outbox ack --system imdi -
+    echo
+    echo "-- the outbox after: nothing pending; an acknowledged notice keeps no record id"
+    "$VERN" outbox list
+    "$VERN" outbox list --all --limit 1 --json
+fi
 echo
 echo "-- vern status"
 "$VERN" status
@@ -70,8 +116,8 @@ echo "-- what is left, per category (read with sqlite3)"
 sqlite3 "$VERN_STORE" "SELECT category, count(*) FROM records GROUP BY category ORDER BY category" 2>/dev/null ||
     true
 echo
-echo "-- the audit log of the purge"
-sqlite3 -column -header "$VERN_STORE" "SELECT seq, command, action, rule, category, count FROM audit WHERE command = 'purge'" 2>/dev/null ||
+echo "-- the audit log of the purge (and of the deliveries)"
+sqlite3 -column -header "$VERN_STORE" "SELECT seq, command, action, rule, category, count FROM audit WHERE command IN ('purge', 'deliver', 'outbox')" 2>/dev/null ||
     true
 
 if [ "$NAME" != personalpartner ]; then
