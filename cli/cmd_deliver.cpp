@@ -56,7 +56,7 @@ void run_deliver(Context& ctx, const DeliverCliOptions& opts) {
     for (const SystemDelivery& d : result.systems) {
         if (d.deliver == Delivery::pull) {
             fmt::print("{} (pull): {} pending; its own job fetches them with 'vern outbox list "
-                       "--system {} --json'\n",
+                       "--system {} --json-lines'\n",
                        d.system, d.pending, d.system);
         } else if (d.failed) {
             fmt::print("{} (exec): FAILED: {}; delivered {} before; {} pending, retried next run\n",

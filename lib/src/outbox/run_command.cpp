@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,11 +112,11 @@ CommandOutcome run_command(const std::vector<std::string>& argv, const std::stri
         ::_exit(127);
     }
     ::setpgid(pid, pid); // also in the parent: no race with the kill below
-    ::close(in_pipe[0]);
     ::close(err_pipe[1]);
     int exec_errno = 0;
     if (::read(err_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
         ::close(err_pipe[0]);
+        ::close(in_pipe[0]);
         ::close(in_pipe[1]);
         int status = 0;
         ::waitpid(pid, &status, 0);
@@ -123,46 +124,59 @@ CommandOutcome run_command(const std::vector<std::string>& argv, const std::stri
         return out;
     }
     ::close(err_pipe[0]);
+    // The parent keeps the pipe's read end until the command has exited, to see whether it
+    // left input unread (FIONREAD): a command that exits 0 without reading its notices cannot
+    // have acted on them, however small the batch.
+    const int unread_probe = in_pipe[0];
 
     const auto deadline = Clock::now() + timeout;
-    bool input_complete = true;
-    // Feed the input without blocking past the deadline (a command that does not read must not
-    // hang vern).
+    int status = 0;
+    bool exited = false;
+    auto finish_with = [&](std::string error) {
+        ::close(in_pipe[1]);
+        ::close(unread_probe);
+        out.error = std::move(error);
+        return out;
+    };
+    // Feed the input without blocking past the deadline, and notice when the command exits
+    // without taking it all (a command that does not read must not hang vern).
     ::fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
     std::size_t written = 0;
     while (written < input.size()) {
-        if (Clock::now() >= deadline) {
-            stop_group(pid);
-            ::close(in_pipe[1]);
-            out.error = fmt::format("timed out after {} s", timeout.count());
-            return out;
-        }
-        pollfd p{in_pipe[1], POLLOUT, 0};
-        if (::poll(&p, 1, millis_left(deadline)) <= 0) continue;
-        const ssize_t n = ::write(in_pipe[1], input.data() + written, input.size() - written);
-        if (n > 0) {
-            written += static_cast<std::size_t>(n);
-        } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-            input_complete = false; // EPIPE: it closed its input early
+        if (::waitpid(pid, &status, WNOHANG) == pid) {
+            exited = true;
             break;
         }
+        if (Clock::now() >= deadline) {
+            stop_group(pid);
+            return finish_with(fmt::format("timed out after {} s", timeout.count()));
+        }
+        pollfd p{in_pipe[1], POLLOUT, 0};
+        if (::poll(&p, 1, std::min(millis_left(deadline), 50)) <= 0) continue;
+        const ssize_t n = ::write(in_pipe[1], input.data() + written, input.size() - written);
+        if (n > 0) written += static_cast<std::size_t>(n);
     }
     ::close(in_pipe[1]);
-    int status = 0;
-    while (true) {
+    while (!exited) {
         const pid_t r = ::waitpid(pid, &status, WNOHANG);
         if (r == pid) break;
         if (r < 0 && errno != EINTR) {
+            ::close(unread_probe);
             out.error = fmt::format("lost the command: {}", std::strerror(errno));
             return out;
         }
         if (Clock::now() >= deadline) {
             stop_group(pid);
+            ::close(unread_probe);
             out.error = fmt::format("timed out after {} s", timeout.count());
             return out;
         }
         ::usleep(10000);
     }
+    int unread = 0;
+    if (::ioctl(unread_probe, FIONREAD, &unread) != 0) unread = 0;
+    ::close(unread_probe);
+    const bool input_complete = written == input.size() && unread == 0;
     if (WIFSIGNALED(status)) {
         out.error = fmt::format("killed by signal {} ({})", WTERMSIG(status),
                                 ::sigabbrev_np(WTERMSIG(status)) ? ::sigabbrev_np(WTERMSIG(status))
