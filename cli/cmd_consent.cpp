@@ -2,6 +2,8 @@
 // REF. A withdrawal deletes, in the same transaction, the records that rested on that consent.
 
 #include "commands.hpp"
+
+#include "vern/outbox.hpp"
 #include "rights_options.hpp"
 
 #include "vern/rights.hpp"
@@ -30,17 +32,18 @@ Instant consent_time(Context& ctx, const ConsentCliOptions& opts) {
 
 void print_change(Context& ctx, const ConsentResult& r, const std::string& audit_head) {
     if (ctx.json()) {
-        print_json({{"subject", r.subject},
-                    {"purpose", r.purpose},
-                    {"given", r.given},
-                    {"at", format_utc(r.at)},
-                    {"recorded", r.recorded},
-                    {"subject_created", r.subject_created},
-                    {"deleted", r.deleted},
-                    {"deleted_total", r.deleted_total},
-                    {"held", r.held},
-                    {"notified", r.notified},
-                    {"audit_head", audit_head}});
+        nlohmann::json doc = {{"subject", r.subject},
+                              {"purpose", r.purpose},
+                              {"given", r.given},
+                              {"at", format_utc(r.at)},
+                              {"recorded", r.recorded},
+                              {"subject_created", r.subject_created},
+                              {"deleted", r.deleted},
+                              {"deleted_total", r.deleted_total},
+                              {"held", r.held},
+                              {"audit_head", audit_head}};
+        if (!r.given && notifies_any(ctx.policy())) doc["notified"] = r.notified;
+        print_json(doc);
         return;
     }
     fmt::print("consent of {} to \"{}\" {} at {}{}\n", printable(r.subject), r.purpose,

@@ -8,6 +8,7 @@
 #include "rights_options.hpp"
 
 #include "vern/ledger.hpp"
+#include "vern/outbox.hpp"
 #include "vern/rights.hpp"
 #include "vern/text.hpp"
 
@@ -90,8 +91,8 @@ void print_erasure(Context& ctx, const ErasureResult& r, const std::string& reas
             {"request_closed",
              r.request_closed ? nlohmann::json(*r.request_closed) : nlohmann::json()},
             {"categories", categories},
-            {"records", records},
-            {"notified", r.notified}};
+            {"records", records}};
+        if (notifies_any(ctx.policy())) doc["notified"] = r.notified;
         if (!audit_head.empty()) doc["audit_head"] = audit_head;
         print_json(doc);
         return;
@@ -160,6 +161,7 @@ void run_replay(Context& ctx, const EraseCliOptions& opts) {
                               {"deleted", r.deleted},
                               {"subjects_removed", r.subjects_removed},
                               {"applied", applied}};
+        if (notifies_any(policy)) doc["notified"] = r.notified;
         if (!head.empty()) doc["audit_head"] = head;
         print_json(doc);
         return;
@@ -181,6 +183,10 @@ void run_replay(Context& ctx, const EraseCliOptions& opts) {
                "removed\n",
                opts.dry_run ? "dry run: " : "", r.entries, r.subjects_found,
                records_text(r.deleted), r.subjects_removed);
+    for (const auto& [system, n] : r.notified) {
+        fmt::print("{} is told again about {} (deletion notice{} in the outbox)\n", system,
+                   records_text(n), n == 1 ? "" : "s");
+    }
     if (!opts.dry_run) note_audit_head(ctx, *store);
 }
 

@@ -2,6 +2,8 @@
 
 #include "purge_report.hpp"
 
+#include "vern/outbox.hpp"
+
 #include "vern/text.hpp"
 
 #include <fmt/core.h>
@@ -148,8 +150,8 @@ void print_purge_result(Context& ctx, const PurgeResult& r, bool list,
                           {"subjects_removed", r.subjects_removed},
                           {"by_rule", by_rule_json(r.by_rule)},
                           {"fallbacks", r.fallbacks},
-                          {"fallback_fields", fallbacks_json(r.fallback_fields)},
-                          {"notified", r.notified}};
+                          {"fallback_fields", fallbacks_json(r.fallback_fields)}};
+    if (notifies_any(ctx.policy())) doc["notified"] = r.notified;
     if (!audit_head.empty()) {
         doc["audit_head"] = audit_head;
     }

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <istream>
 #include <ostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,9 @@ struct ReplayResult {
     std::int64_t withdrawals_added = 0;
     std::vector<ReplayedEntry> applied; // entries that found their subject
     bool wal_truncated = true;          // as in ErasureResult
+    // Deletion notices added per system (outbox.hpp). A notice still in the restored outbox,
+    // pending or acknowledged, has the same id and is not added again.
+    std::map<std::string, std::int64_t> notified;
 };
 
 // Applies every entry of a ledger again, in ONE write transaction with its audit entries

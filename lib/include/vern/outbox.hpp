@@ -35,6 +35,11 @@ namespace vern {
 // "unlink" (anonymize), "created" (RFC 3339 UTC)}. NOTE: a format other programs rely on.
 nlohmann::json notice_json(const Notice& notice);
 
+// Whether any system of the policy is told of deletions (has `deliver` and is in use). The JSON
+// documents of purge, erase and consent carry "notified" only then, so that a policy without
+// systems gets exactly the documents SPEC section 5 and 6 describe.
+bool notifies_any(const Policy& policy);
+
 // Collects the notices of one transaction's changes and writes them with their audit entries.
 // Used by purge, erase, consent withdrawal and erasure replay inside their write transaction.
 class NoticeWriter {

@@ -28,6 +28,11 @@ std::string notice_id(const Store& store, const std::string& system, const std::
 
 } // namespace
 
+bool notifies_any(const Policy& policy) {
+    return std::any_of(policy.recipients.begin(), policy.recipients.end(),
+                       [](const Recipient& r) { return r.notified(); });
+}
+
 nlohmann::json notice_json(const Notice& n) {
     nlohmann::json j = {{"notice", n.notice},
                         {"system", n.system},

@@ -160,7 +160,10 @@ class Replayer {
         entry.deleted = static_cast<std::int64_t>(doomed.size());
         if (!m_dry_run) {
             m_store.delete_records(doomed);
-            notices.flush(rights::audit_entry(m_policy, m_now, "erase", "", pseudonym));
+            for (const auto& [system, n] :
+                 notices.flush(rights::audit_entry(m_policy, m_now, "erase", "", pseudonym))) {
+                m_result.notified[system] += n;
+            }
         }
         return deleted;
     }
