@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -127,6 +128,20 @@ Outcomes EngineWorld::evaluate(Seconds now) {
         }
         return true;
     });
+    return out;
+}
+
+std::vector<std::string> EngineWorld::purge_notices(Seconds now) {
+    vern::PurgeOptions options;
+    options.now = now;
+    options.batch_size = 97;
+    options.user = "model";
+    vern::purge(*m_store, m_policy, options);
+    std::vector<std::string> out;
+    for (const vern::Notice& n : m_store->notices(vern::NoticeQuery{"", false, 0, 0})) {
+        out.push_back(n.record_id + "|" + n.action + "|" + n.cause);
+    }
+    std::sort(out.begin(), out.end());
     return out;
 }
 

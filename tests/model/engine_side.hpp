@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace vern {
 class Store;
@@ -28,6 +29,10 @@ class EngineWorld {
 
     // vern::evaluate_records at now, as Outcomes.
     Outcomes evaluate(Seconds now);
+
+    // vern::purge at now; then every notice in the store's outbox as "record|action|cause",
+    // sorted (the policy must have a notified system holding every category, identify record).
+    std::vector<std::string> purge_notices(Seconds now);
 
   private:
     const vern::Policy& m_policy;

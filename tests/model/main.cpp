@@ -13,7 +13,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -97,6 +99,38 @@ World shrink(World w, Seconds now, const std::string& id) {
     return w;
 }
 
+// A system that holds every category and is told of every deletion and anonymisation: the
+// outbox check below adds it to the world's policy on the engine's side.
+constexpr const char* k_notified_system = R"(
+[[recipient]]
+id = "model-system"
+name = "Model system"
+role = "source"
+categories = "*"
+deliver = "pull"
+)";
+
+// What the purge at `now` must tell the system, from the model's decisions: each deleted record
+// once (its deciding rule), each anonymised record once per rule applied; nothing for a held or
+// kept record, and nothing for a record unlinked before (the system was told then).
+std::vector<std::string> expected_notices(const World& w, const Outcomes& m) {
+    std::vector<std::string> out;
+    for (const Record& r : w.records) {
+        auto it = m.find(r.id);
+        if (r.subject.empty() || it == m.end()) continue;
+        const Outcome& o = it->second;
+        if (o.decision == "delete") {
+            out.push_back(r.id + "|delete|rule:" + o.decided_by);
+        } else if (o.decision == "anonymize") {
+            for (const std::string& rule : o.anonymize_rules) {
+                out.push_back(r.id + "|anonymize|rule:" + rule);
+            }
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 long env_number(const char* name, long fallback) {
     const char* v = std::getenv(name);
     return v && *v ? std::strtol(v, nullptr, 10) : fallback;
@@ -111,7 +145,7 @@ int main() {
                seed, target);
     const auto started = std::chrono::steady_clock::now();
     Rng rng(seed);
-    long records = 0, worlds = 0, evaluations = 0;
+    long records = 0, worlds = 0, evaluations = 0, notices = 0;
     std::map<std::string, long> decisions, statuses;
     int next_id = 0;
     try {
@@ -161,6 +195,33 @@ int main() {
                 }
                 evaluations += static_cast<long>(m.size());
             }
+            // Deletion reaches every copy: a real purge at one of the instants writes exactly
+            // the notices the model's decisions call for (issue 14).
+            {
+                const Seconds now =
+                    nows[std::uniform_int_distribution<std::size_t>(0, nows.size() - 1)(rng)];
+                const vern::Policy notified = load_engine_policy(w.policy_text + k_notified_system);
+                EngineWorld purged(notified, w);
+                const std::vector<std::string> got = purged.purge_notices(now);
+                const std::vector<std::string> want =
+                    expected_notices(w, model_evaluate(mpolicy, w, now));
+                if (got != want) {
+                    fmt::print("OUTBOX DISAGREEMENT at now = {} (world {}, seed {}): the purge "
+                               "wrote {} notices, the model expects {}\n",
+                               utc(now), worlds + 1, seed, got.size(), want.size());
+                    std::vector<std::string> extra, missing;
+                    std::set_difference(got.begin(), got.end(), want.begin(), want.end(),
+                                        std::back_inserter(extra));
+                    std::set_difference(want.begin(), want.end(), got.begin(), got.end(),
+                                        std::back_inserter(missing));
+                    for (const auto& x : extra) fmt::print("  not expected: {}\n", x);
+                    for (const auto& x : missing) fmt::print("  missing:      {}\n", x);
+                    fmt::print("\n--- policy.toml ---\n{}\n--- history.jsonl ---\n{}",
+                               w.policy_text, to_jsonl(w));
+                    return 1;
+                }
+                notices += static_cast<long>(got.size());
+            }
             records += static_cast<long>(w.records.size());
             ++worlds;
         }
@@ -175,6 +236,7 @@ int main() {
     std::string d, s;
     for (const auto& [k, v] : decisions) d += fmt::format(" {}={}", k, v);
     for (const auto& [k, v] : statuses) s += fmt::format(" {}={}", k, v);
-    fmt::print("decisions:{}\nrule statuses:{}\n", d, s);
+    fmt::print("decisions:{}\nrule statuses:{}\noutbox: {} notices as the model expects\n", d, s,
+               notices);
     return 0;
 }

@@ -575,6 +575,36 @@ TEST_CASE("cases: a case waits again when it gets a record after its event") {
     CHECK(rule_of(*s, p, "2026-06-02T00:00:00Z", "personalia").status == RuleState::not_due);
 }
 
+TEST_CASE("cases: a purge in batches does exactly its plan, even when it deletes a whole case") {
+    Policy p = policy_from(std::string(k_episode_rules) + R"(
+[[rule]]
+id = "log-30d"
+category = "log"
+after = "created"
+keep = "30d"
+action = "delete"
+)");
+    auto s = memory_store();
+    // The case's only record comes first in the table and falls due; the caseless record waits
+    // for the case's own event (a caseless event does not end a case's wait).
+    add_record(*s, "cv-1", "P", "log", "2026-01-05T09:00:00Z", json::object(), "tiltak-1");
+    add_record(*s, "personalia", "P", "chat", "2026-01-05T09:00:00Z");
+    add_event(*s, EventScope::subject, "P", "last_session", "2026-02-01T12:00:00Z");
+    const PurgeResult plan = run(*s, p, "2026-03-10T00:00:00Z", true);
+    CHECK(plan.deleted == 1);
+    PurgeOptions o;
+    o.now = t("2026-03-10T00:00:00Z");
+    o.user = "test";
+    o.batch_size = 1; // cv-1 goes in the first batch, before personalia is looked at
+    const PurgeResult done = purge(*s, p, o);
+    CHECK(done.deleted == plan.deleted);
+    CHECK_FALSE(s->find_record("cv-1"));
+    CHECK(s->find_record("personalia"));
+    // The next run starts without the case: nothing waits any more.
+    CHECK(run(*s, p, "2026-03-10T00:00:00Z").deleted == 1);
+    CHECK_FALSE(s->find_record("personalia"));
+}
+
 TEST_CASE("last_activity: creation and applicable events count, global events never, "
           "activity narrows the kinds") {
     Policy p = policy_from(R"(

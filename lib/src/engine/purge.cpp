@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
 #include <unordered_map>
 
@@ -44,6 +45,13 @@ struct BatchPlan {
         bool unlink;
     };
     std::vector<NoticeItem> notices;
+    // Case records leaving their subject (deleted or unlinked): subject, case, creation.
+    struct GoneCase {
+        RowId subject;
+        std::string case_id;
+        Instant created;
+    };
+    std::vector<GoneCase> gone_cases;
 };
 
 class PurgeRun {
@@ -138,8 +146,9 @@ class PurgeRun {
             }
             std::optional<BatchPlan> plan;
             std::size_t size = 0;
+            std::vector<ScannedRecord> patched;
             m_store.scan_records(make_scan(after), [&](std::span<const ScannedRecord> batch) {
-                plan = plan_batch(batch);
+                plan = plan_batch(as_at_start(batch, patched));
                 size = batch.size();
                 after = batch.back().record.rowid;
                 return false;
@@ -150,12 +159,47 @@ class PurgeRun {
             }
             std::int64_t removed = apply(*plan);
             tx.commit();
+            for (const auto& g : plan->gone_cases) {
+                Instant& newest = m_gone_cases[g.subject][g.case_id];
+                newest = std::max(newest, g.created);
+            }
             account(*plan, removed);
             emit(*plan);
             if (size < m_opts.batch_size) {
                 break;
             }
         }
+    }
+
+    // A batch as the store was when the run began. A subject's records are spread over the
+    // table, so an earlier batch of this run may have deleted (or unlinked) the records of one
+    // of its cases: that case would no longer wait for its own event, and the subject's
+    // caseless records would fall due in this run although the plan (the dry run, and the
+    // --max-delete count) said they wait. Putting the cases back keeps a run exactly its plan;
+    // the next run, which starts without them, moves on. Copies only when a case went.
+    std::span<const ScannedRecord> as_at_start(std::span<const ScannedRecord> batch,
+                                               std::vector<ScannedRecord>& storage) const {
+        if (m_gone_cases.empty()) return batch;
+        auto affected = [&](const ScannedRecord& r) {
+            return r.subject && m_gone_cases.count(r.record.subject_rowid) > 0;
+        };
+        if (std::none_of(batch.begin(), batch.end(), affected)) return batch;
+        storage.assign(batch.begin(), batch.end());
+        std::unordered_map<RowId, std::shared_ptr<const SubjectHistory>> merged;
+        for (ScannedRecord& r : storage) {
+            if (!affected(r)) continue;
+            auto [it, fresh] = merged.try_emplace(r.record.subject_rowid);
+            if (fresh) {
+                auto history = std::make_shared<SubjectHistory>(*r.subject);
+                for (const auto& [case_id, created] : m_gone_cases.at(r.record.subject_rowid)) {
+                    auto [c, added] = history->cases.emplace(case_id, created);
+                    if (!added) c->second = std::max(c->second, created);
+                }
+                it->second = std::move(history);
+            }
+            r.subject = it->second;
+        }
+        return storage;
     }
 
     RecordScan make_scan(RowId after) const {
@@ -187,6 +231,9 @@ class PurgeRun {
                 break;
             case Decision::erase:
                 note(plan, r, *ev.decided_by, false);
+                if (!r.case_id.empty() && r.subject_rowid != 0) {
+                    plan.gone_cases.push_back({r.subject_rowid, r.case_id, r.created});
+                }
                 plan.deletes.push_back(r.rowid);
                 ++plan.deleted;
                 ++plan.counts[{index_of(ev.decided_by), r.category}];
@@ -296,6 +343,9 @@ class PurgeRun {
         }
         if (u.unlink && r.subject_rowid != 0) {
             plan.candidates.push_back(r.subject_rowid);
+            if (!r.case_id.empty()) {
+                plan.gone_cases.push_back({r.subject_rowid, r.case_id, r.created});
+            }
         }
         plan.updates.push_back(std::move(u));
         ++plan.anonymized;
@@ -454,6 +504,8 @@ class PurgeRun {
     const PurgeOptions& m_opts;
     std::map<const Rule*, std::size_t> m_rule_index;
     std::set<std::string> m_notified_categories; // held by a system with `deliver`
+    // subject -> case -> newest creation of the case's records this run deleted or unlinked
+    std::unordered_map<RowId, std::map<std::string, Instant>> m_gone_cases;
     std::optional<Instant> m_horizon;
     std::string m_user;
     std::map<std::string, Instant> m_globals;
