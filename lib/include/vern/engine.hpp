@@ -216,7 +216,9 @@ struct PurgeResult {
 // Applies the policy at options.now: streams the store in batches; each batch's deletions,
 // anonymisations, orphan-subject removals and audit entries commit in one WriteTransaction (so a
 // run killed at any instant leaves a consistent store, and the next run finishes the job). With
-// dry_run, computes exactly the same result inside one ReadTransaction and writes nothing.
+// dry_run, computes exactly the same result inside one ReadTransaction and writes nothing; a
+// run in batches judges every batch by the store as it was at the start (cases whose records an
+// earlier batch deleted still count), so it does exactly its plan.
 // max_delete / max_delete_percent: a read-only pass counts the deletions first; if more, throws
 // Error(problem, "refusing to purge: N records would be deleted, more than the --max-delete
 // limit of M; nothing was changed") before any change.
