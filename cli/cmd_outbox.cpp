@@ -19,6 +19,7 @@ namespace {
 
 struct OutboxCliOptions {
     std::string system;
+    std::string subject;
     bool all = false;
     std::size_t limit = 0;
     bool json_lines = false;
@@ -56,7 +57,20 @@ void run_list(Context& ctx, const OutboxCliOptions& opts) {
         NoticeQuery page = q;
         page.limit = opts.limit == 0 ? 10000 : std::min<std::size_t>(10000, opts.limit - shown);
         if (page.limit == 0) break;
-        const std::vector<Notice> notices = store->notices(page);
+        std::vector<Notice> notices;
+        if (!opts.subject.empty()) {
+            // One person's notices (few): by the keyed pseudonym of the ref, which stays after
+            // an erasure removed the subject, so that the answer can say who confirmed.
+            for (Notice& n : store->subject_notices(store->pseudonym(opts.subject))) {
+                if ((q.system.empty() || n.system == q.system) && (!q.pending_only || !n.acked) &&
+                    notices.size() < page.limit) {
+                    notices.push_back(std::move(n));
+                }
+            }
+            page.limit = notices.size() + 1; // one page
+        } else {
+            notices = store->notices(page);
+        }
         for (const Notice& n : notices) {
             if (opts.json_lines) {
                 fmt::print("{}\n", dump(notice_json(n)));
@@ -133,6 +147,8 @@ void setup_outbox(CLI::App& app, Context& ctx) {
     app.require_subcommand(1);
     CLI::App* list = app.add_subcommand("list", "List pending deletion notices");
     list->add_option("--system", opts->system, "Only this system's notices");
+    list->add_option("--subject", opts->subject,
+                     "Only the notices about this subject's records (also after an erasure)");
     list->add_flag("--all", opts->all, "Acknowledged notices too");
     list->add_option("--limit", opts->limit, "At most N notices")->check(positive_count());
     list->add_flag("--json-lines", opts->json_lines,
