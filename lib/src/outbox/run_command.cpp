@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,7 +112,13 @@ CommandOutcome run_command(const std::vector<std::string>& argv, const std::stri
         ::_exit(127);
     }
     ::setpgid(pid, pid); // also in the parent: no race with the kill below
-    ::close(in_pipe[0]);
+    // The parent keeps its read end of the command's input open until the command has exited,
+    // to see whether it left input unread (FIONREAD below): a batch that fits in the pipe's
+    // buffer is written in full even when the command never reads it. Closed on every return.
+    struct CloseOnReturn {
+        int fd;
+        ~CloseOnReturn() { ::close(fd); }
+    } unread_probe{in_pipe[0]};
     ::close(err_pipe[1]);
     int exec_errno = 0;
     if (::read(err_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
@@ -130,6 +137,8 @@ CommandOutcome run_command(const std::vector<std::string>& argv, const std::stri
     // hang vern).
     ::fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
     std::size_t written = 0;
+    int status = 0;
+    bool exited = false;
     while (written < input.size()) {
         if (Clock::now() >= deadline) {
             stop_group(pid);
@@ -138,7 +147,16 @@ CommandOutcome run_command(const std::vector<std::string>& argv, const std::stri
             return out;
         }
         pollfd p{in_pipe[1], POLLOUT, 0};
-        if (::poll(&p, 1, millis_left(deadline)) <= 0) continue;
+        if (::poll(&p, 1, std::min(millis_left(deadline), 50)) <= 0) {
+            // No room: has the command exited without reading the rest? (No EPIPE: the
+            // parent holds a read end.)
+            if (::waitpid(pid, &status, WNOHANG) == pid) {
+                exited = true;
+                input_complete = false;
+                break;
+            }
+            continue;
+        }
         const ssize_t n = ::write(in_pipe[1], input.data() + written, input.size() - written);
         if (n > 0) {
             written += static_cast<std::size_t>(n);
@@ -148,8 +166,7 @@ CommandOutcome run_command(const std::vector<std::string>& argv, const std::stri
         }
     }
     ::close(in_pipe[1]);
-    int status = 0;
-    while (true) {
+    while (!exited) {
         const pid_t r = ::waitpid(pid, &status, WNOHANG);
         if (r == pid) break;
         if (r < 0 && errno != EINTR) {
@@ -174,6 +191,8 @@ CommandOutcome run_command(const std::vector<std::string>& argv, const std::stri
         out.error = fmt::format("exit status {}", code);
         return out;
     }
+    int unread = 0;
+    if (::ioctl(unread_probe.fd, FIONREAD, &unread) == 0 && unread > 0) input_complete = false;
     if (!input_complete) {
         // Exit 0 without reading every notice: it cannot have acted on the ones it never read.
         out.error = "exited 0 without reading all notices";
