@@ -194,6 +194,15 @@ expect_json 'd["systems"][0]["error"]' "exited 0 without reading all notices"
 [ "$(pending)" = 500 ] || fail "unread notices acknowledged: $(pending) pending"
 [ "$(q "SELECT count(*) FROM outbox WHERE attempts = 1")" = 500 ] || fail "attempt not recorded"
 
+test_case "the command exits 0 without reading a small batch (it fits the pipe): not acknowledged"
+fresh "$S" 2
+mode noread
+vern deliver --json
+expect_rc 1
+expect_json 'd["systems"][0]["error"]' "exited 0 without reading all notices"
+[ "$(pending)" = 2 ] || fail "unread notices acknowledged: $(pending) pending"
+[ "$(ls "$TMP/pol/copies" | grep -c '^b-')" = 2 ] || fail "copies: $(ls "$TMP/pol/copies")"
+
 test_case "a program that does not exist: cannot run, pending"
 sed 's|"./bin/cmd.sh"|"./bin/nosuch"|' "$TMP/pol/policy.toml" >"$TMP/pol/nosuch.toml"
 fresh "$S" 1
