@@ -355,6 +355,24 @@ expect_rc 0
 [ "$(sql "$TMP/both.db" "SELECT record_id, subject_ref FROM outbox WHERE system = 'imdi' ORDER BY record_id")" = \
     "$(printf 'b-1|S-1\nb-2|S-2')" ] || fail "identify both: $(sql "$TMP/both.db" "SELECT * FROM outbox")"
 
+test_case "a category naming the source system in recipients: notified; not in the access report"
+sed -e 's/^categories = \["booking", "chat", "survey", "stats"\]$/categories = ["booking", "survey", "stats"]/' \
+    -e '/^id = "chat"$/a recipients = ["timebok"]' "$TMP/pol/policy.toml" >"$TMP/pol/named.toml"
+grep -q '^recipients = \["timebok"\]$' "$TMP/pol/named.toml" || fail "sed did not name timebok"
+vern check --policy "$TMP/pol/named.toml"
+expect_rc 0
+vern init -q --store "$TMP/named.db"
+vern ingest -q --store "$TMP/named.db" "$TMP/data.jsonl"
+vern access --store "$TMP/named.db" --policy "$TMP/pol/named.toml" --subject S-1 --json
+expect_rc 0
+expect_out_not_contains "timebok"
+expect_out_not_contains "Timebok"
+expect_out_contains "Vanlig databehandler"
+vern purge -q --store "$TMP/named.db" --policy "$TMP/pol/named.toml"
+expect_rc 0
+[ "$(sql "$TMP/named.db" "SELECT system, record_id, action FROM outbox WHERE category = 'chat'")" = "timebok|chat-1|anonymize" ] ||
+    fail "the category's recipients did not make timebok notified"
+
 test_case "the audit log verifies"
 vern audit verify
 expect_rc 0
