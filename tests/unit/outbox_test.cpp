@@ -8,6 +8,7 @@
 #include "vern/outbox.hpp"
 #include "vern/store.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -605,4 +606,38 @@ TEST_CASE("policy::outbox key errors and the source warning") {
     // The warning is for a source system only.
     CHECK(messages(with_system("", "processor")).find("has no `deliver`") == std::string::npos);
     CHECK(messages(with_system("deliver = \"pull\"\n")).empty());
+}
+
+// SQLite-only: a store file of schema version 4 (before the outbox) is refused until `vern init`
+// migrates it; the migration keeps the data and adds an empty, usable outbox.
+TEST_CASE("store::outbox migration 4 -> 5" * doctest::skip(vern::testing::on_postgresql())) {
+    namespace fs = std::filesystem;
+    std::string dir = (fs::temp_directory_path() / "vern-outbox-XXXXXX").string();
+    REQUIRE(::mkdtemp(dir.data()) != nullptr);
+    const std::string path = dir + "/s.db";
+    StoreOptions create;
+    create.create = true;
+    {
+        auto s = open_store(path, create);
+        CHECK(s->open_report().schema_version == 5);
+        WriteTransaction tx(*s);
+        s->ensure_subject("K-1", at(0));
+        tx.commit();
+    }
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("DROP TABLE outbox; UPDATE meta SET value = '4' WHERE key = 'schema_version';");
+    }
+    CHECK_THROWS_WITH(open_store(path),
+                      doctest::Contains("has schema version 4 and needs version 5"));
+    {
+        auto s = open_store(path, create);
+        CHECK(s->open_report().schema_before == 4);
+        CHECK(s->open_report().schema_version == 5);
+        CHECK(s->find_subject("K-1"));
+        CHECK(s->notices({.system = "", .pending_only = false}).empty());
+        CHECK(add(*s, {notice("n1", "a", 100)}) == 1);
+        CHECK(s->outbox_stats("a", at(200)).pending == 1);
+    }
+    fs::remove_all(dir);
 }

@@ -269,7 +269,7 @@ role = "procesor"
 categories = ["chat"]
 )",
          {"5:8: error: invalid recipient role 'procesor': expected one of processor, "
-          "sub_processor, controller; did you mean 'processor'?"}},
+          "sub_processor, controller, source; did you mean 'processor'?"}},
         {"unknown role, nothing near",
          R"(
 [[recipient]]
@@ -279,7 +279,7 @@ role = "partner"
 categories = ["chat"]
 )",
          {"5:8: error: invalid recipient role 'partner': expected one of processor, "
-          "sub_processor, controller"}},
+          "sub_processor, controller, source"}},
         {"sub_processor without engaged_by",
          proc + R"(
 [[recipient]]
