@@ -8,14 +8,14 @@ test_case "init creates a private store"
 vern --store s.db init
 expect_rc 0
 if on_sqlite; then
-    expect_out_equals "created store 's.db' (schema version 4, mode 0600)"
+    expect_out_equals "created store 's.db' (schema version 5, mode 0600)"
     # SQLite only: the file's mode and journal.
     [ "$(stat -c %a s.db)" = 600 ] || fail "mode is $(stat -c %a s.db), expected 600"
     [ "$(sql s.db 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not WAL"
 else
-    expect_out_equals "created store '$(store_for s.db)' (schema version 4, PostgreSQL)"
+    expect_out_equals "created store '$(store_for s.db)' (schema version 5, PostgreSQL)"
 fi
-[ "$(sql s.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 4 ] || fail "schema version"
+[ "$(sql s.db "SELECT value FROM meta WHERE key = 'schema_version'")" = 5 ] || fail "schema version"
 [ "$(sql s.db "SELECT length(value) FROM meta WHERE key = 'secret_key'")" = 64 ] || fail "secret key"
 
 test_case "init with a permissive umask still gives 0600"
@@ -39,7 +39,7 @@ expect_rc 0
 before=$(sql s.db "SELECT count(*) FROM records")
 vern --store s.db init
 expect_rc 0
-expect_out_equals "store '$(store_for s.db)' is ready (schema version 4)"
+expect_out_equals "store '$(store_for s.db)' is ready (schema version 5)"
 [ "$(sql s.db "SELECT count(*) FROM records")" = "$before" ] || fail "records lost by init"
 
 # A policy and data for the old stores below.
@@ -52,8 +52,10 @@ if on_sqlite; then
     vern --store v1.db init
     vern --store v1.db --policy v1.toml ingest v1.jsonl
     expect_rc 0
-    # What a store written by vern 1 looks like (no cases, no emptied subjects, no request selectors).
-    sql v1.db "ALTER TABLE requests DROP COLUMN selector;
+    # What a store written by vern 1 looks like (no cases, no emptied subjects, no request
+    # selectors, no outbox).
+    sql v1.db "DROP TABLE outbox;
+               ALTER TABLE requests DROP COLUMN selector;
                DROP INDEX records_subject_case; ALTER TABLE records DROP COLUMN case_id;
                DROP INDEX events_identity; DROP INDEX events_subject;
                ALTER TABLE events DROP COLUMN case_id;
@@ -63,30 +65,32 @@ if on_sqlite; then
                UPDATE meta SET value = '1' WHERE key = 'schema_version';"
     vern --store v1.db --policy v1.toml plan --now 2026-01-02
     expect_rc 65
-    expect_err_contains "has schema version 1 and needs version 4; run 'vern init --store v1.db' to upgrade it"
+    expect_err_contains "has schema version 1 and needs version 5; run 'vern init --store v1.db' to upgrade it"
     vern --store v1.db init
     expect_rc 0
-    expect_out_equals "migrated store 'v1.db' from schema version 1 to 4"
+    expect_out_equals "migrated store 'v1.db' from schema version 1 to 5"
     [ "$(sql v1.db "SELECT count(*) FROM records WHERE id = 'r-1'")" = 1 ] || fail "data lost in the migration"
     vern --store v1.db --policy v1.toml purge --now 2026-03-01 --json
     expect_rc 0
     expect_json 'd["deleted"], d["subjects_removed"]' "(1, 1)"
 fi
 
-test_case "a version 3 store (no request selectors): migrates to 4, its requests kept"
+test_case "a version 3 store (no request selectors, no outbox): migrates to 5, its requests kept"
 vern --store v3.db init
 vern --store v3.db --policy v1.toml ingest v1.jsonl --now 2026-01-02
 expect_rc 0
 vern --store v3.db --policy v1.toml request open --kind access --subject S-1 --received 2026-01-02 --now 2026-01-03
 expect_rc 0
-sql v3.db "ALTER TABLE requests DROP COLUMN selector;
+sql v3.db "DROP TABLE outbox;
+           ALTER TABLE requests DROP COLUMN selector;
            UPDATE meta SET value = '3' WHERE key = 'schema_version';"
 vern --store v3.db --policy v1.toml request list --now 2026-01-03
 expect_rc 65
-expect_err_contains "has schema version 3 and needs version 4; run 'vern init --store $(store_for v3.db)' to upgrade it"
+expect_err_contains "has schema version 3 and needs version 5; run 'vern init --store $(store_for v3.db)' to upgrade it"
 vern --store v3.db init
 expect_rc 0
-expect_out_equals "migrated store '$(store_for v3.db)' from schema version 3 to 4"
+expect_out_equals "migrated store '$(store_for v3.db)' from schema version 3 to 5"
+[ "$(sql v3.db "SELECT count(*) FROM outbox")" = 0 ] || fail "no empty outbox after the migration"
 [ "$(sql v3.db "SELECT kind, CASE WHEN sid IS NOT NULL THEN 1 ELSE 0 END, CASE WHEN selector IS NULL THEN 1 ELSE 0 END, received FROM requests")" = "access|1|1|$(date -d 2026-01-02T00:00:00+01:00 +%s)" ] ||
     fail "the request changed in the migration: $(sql v3.db "SELECT * FROM requests")"
 vern --store v3.db --policy v1.toml request list --now 2026-01-03 --json
@@ -102,7 +106,7 @@ test_case "init --json"
 vern --store s.db init --json
 expect_rc 0
 expect_json 'd["status"]' ready
-expect_json 'd["schema_version"]' 4
+expect_json 'd["schema_version"]' 5
 
 test_case "a group-readable store gives a warning"
 if on_sqlite; then # SQLite only: file modes
