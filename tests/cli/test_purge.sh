@@ -102,7 +102,7 @@ subject_exists S2 || fail "S2 still has chat-2"
 test_case "JSON document of SPEC 5, with --list"
 fresh_store
 vern purge --now 2026-04-19T10:00:00+02:00 --json --list
-expect_json 'sorted(d.keys())' "['anonymized', 'audit_head', 'by_rule', 'deleted', 'dry_run', 'fallback_fields', 'fallbacks', 'held', 'now', 'policy_digest', 'records', 'subjects_removed']"
+expect_json 'sorted(d.keys())' "['anonymized', 'audit_head', 'by_rule', 'deleted', 'dry_run', 'fallback_fields', 'fallbacks', 'held', 'notified', 'now', 'policy_digest', 'records', 'subjects_removed']"
 expect_json 'd["now"]' "2026-04-19T08:00:00Z"
 expect_json 'd["dry_run"]' False
 expect_json 'json.dumps([r for r in d["records"] if r["id"]=="chat-1"][0], sort_keys=True)' '{"action": "delete", "category": "chat", "due": "2026-04-19T08:00:00Z", "id": "chat-1", "rule": "chat-30d", "subject": "S1"}'
