@@ -35,8 +35,14 @@ ReportCategory describe_category(const Policy& policy, const std::string& id, La
     c.controller = cat->controller;
     c.recipients = cat->recipients;
     for (const Recipient& rec : policy.recipients) {
-        // The controller's own source systems are not recipients (GDPR art. 4(9)).
-        if (!rec.holds(id) || rec.role == RecipientRole::source) continue;
+        if (!rec.holds(id)) continue;
+        // The controller's own source systems are not recipients (GDPR art. 4(9)), also when
+        // the category names one in its `recipients` (that is how it comes to hold it).
+        if (rec.role == RecipientRole::source) {
+            c.recipients.erase(std::remove(c.recipients.begin(), c.recipients.end(), rec.id),
+                               c.recipients.end());
+            continue;
+        }
         // A linked entry shows the recipient's name instead of its id, and says when the
         // recipient is not in use at present.
         const std::string name =
