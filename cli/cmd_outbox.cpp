@@ -27,6 +27,32 @@ struct OutboxCliOptions {
     int lock_timeout = 30;
 };
 
+// With a policy, a --system must be one of its systems with `deliver` (or have notices in the
+// store, e.g. one since removed from the policy): a pull job with a misspelt id must not see "no
+// pending notices" for ever. Without a policy, vern cannot tell a typo from a quiet system.
+void check_system(Context& ctx, Store& store, const std::string& system) {
+    if (system.empty() || !ctx.has_policy_option()) return;
+    const Policy& policy = ctx.policy();
+    const Recipient* rec = policy.find_recipient(system);
+    if (rec && rec->deliver != Delivery::none) return;
+    NoticeQuery q;
+    q.system = system;
+    q.pending_only = false;
+    q.limit = 1;
+    if (!store.notices(q).empty()) return;
+    std::string known;
+    for (const Recipient& r : policy.recipients) {
+        if (r.deliver != Delivery::none) known += (known.empty() ? "" : ", ") + r.id;
+    }
+    throw Error(Code::data,
+                fmt::format("--system '{}': {}, and the store has no notices for it; the systems "
+                            "with `deliver` are: {}",
+                            system,
+                            rec ? "the policy's [[recipient]] of this id has no `deliver`"
+                                : "no [[recipient]] of the policy has this id",
+                            known.empty() ? "(none)" : known));
+}
+
 nlohmann::json listed(const Notice& n) {
     nlohmann::json j = notice_json(n);
     j["acked"] = n.acked ? nlohmann::json(format_utc(*n.acked)) : nlohmann::json();
@@ -44,6 +70,7 @@ void run_list(Context& ctx, const OutboxCliOptions& opts) {
     StoreOptions so;
     so.read_only = true;
     auto store = open_store(ctx.opts.store, so);
+    check_system(ctx, *store, opts.system);
     NoticeQuery q;
     q.system = opts.system;
     q.pending_only = !opts.all;
@@ -122,6 +149,7 @@ void run_ack(Context& ctx, const OutboxCliOptions& opts) {
     so.lock_timeout = opts.lock_timeout;
     auto store = open_store(ctx.opts.store, so);
     for (const std::string& w : store->open_report().warnings) note(ctx, "vern: warning: " + w);
+    check_system(ctx, *store, opts.system);
     const Policy no_policy;
     const Policy& policy = ctx.has_policy_option() ? ctx.policy() : no_policy;
     const AckResult r = acknowledge(*store, policy, opts.system, items,
