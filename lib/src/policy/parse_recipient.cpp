@@ -99,6 +99,8 @@ void parse_delivery(TableReader& r, Recipient& rec, LoadState& state) {
     if (auto d = parse_name(r, "deliver", k_deliveries, delivery_name, "deliver")) {
         rec.deliver = *d;
     }
+    // A misspelt `deliver` has its own error; the keys that depend on it are not judged.
+    const bool deliver_unknown = r.has("deliver") && rec.deliver == Delivery::none;
     if (auto argv = r.string_array("command")) {
         if (argv->empty() || argv->front().empty()) {
             state.reporter.error(r.pos("command"),
@@ -121,14 +123,14 @@ void parse_delivery(TableReader& r, Recipient& rec, LoadState& state) {
                                          "name the program that gets the notices on standard "
                                          "input, e.g. command = [\"./bin/delete-chat\"]",
                                          rec.id));
-    } else if (rec.deliver != Delivery::exec && r.has("command")) {
+    } else if (rec.deliver != Delivery::exec && r.has("command") && !deliver_unknown) {
         state.reporter.error(r.pos("command"),
                              fmt::format("recipient '{}' has a `command` but not deliver = "
                                          "\"exec\": the command is what exec delivery runs",
                                          rec.id));
     }
     for (const char* key : {"timeout", "batch_size"}) {
-        if (!r.has(key)) continue;
+        if (!r.has(key) || deliver_unknown) continue;
         if (rec.deliver != Delivery::exec) {
             state.reporter.error(r.pos(key), fmt::format("recipient '{}' has `{}` but not "
                                                          "deliver = \"exec\"",
@@ -164,7 +166,7 @@ void parse_delivery(TableReader& r, Recipient& rec, LoadState& state) {
         } else {
             rec.confirm_within = *d;
         }
-        if (rec.deliver == Delivery::none) {
+        if (rec.deliver == Delivery::none && !deliver_unknown) {
             state.reporter.error(r.pos("confirm_within"),
                                  fmt::format("recipient '{}' has confirm_within but no `deliver`",
                                              rec.id));
@@ -186,7 +188,7 @@ void parse_delivery(TableReader& r, Recipient& rec, LoadState& state) {
                                                  did_you_mean(k, {"record", "subject"})));
             }
         }
-        if (rec.deliver == Delivery::none) {
+        if (rec.deliver == Delivery::none && !deliver_unknown) {
             state.reporter.error(r.pos("identify"),
                                  fmt::format("recipient '{}' has `identify` but no `deliver`",
                                              rec.id));
