@@ -445,8 +445,10 @@ class Store {
 
     // -- the outbox --
     // Stores notices; one whose `notice` id is already in the outbox (pending or acknowledged)
-    // is left out. Returns how many were new. REQUIRES a write transaction.
-    virtual std::int64_t add_notices(std::span<const Notice> notices) = 0;
+    // is left out. Returns how many were new; with `added`, also which (one flag per notice).
+    // REQUIRES a write transaction.
+    virtual std::int64_t add_notices(std::span<const Notice> notices,
+                                     std::vector<bool>* added = nullptr) = 0;
     // Notices by seq, as the query says.
     virtual std::vector<Notice> notices(const NoticeQuery& query) = 0;
     // The notices with these ids (any system, pending or not), by seq; unknown ids are missing.

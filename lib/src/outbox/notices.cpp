@@ -100,11 +100,12 @@ std::map<std::string, std::int64_t> NoticeWriter::flush(const AuditEntry& base) 
     // Counted per (system, category) from what add_notices really added: a repeat of a notice
     // already in the outbox is not added again.
     std::map<std::pair<std::string, std::string>, std::int64_t> counts;
-    for (const Notice& n : m_notices) {
-        if (m_store.add_notices(std::span<const Notice>(&n, 1)) > 0) {
-            ++counts[{n.system, n.category}];
-            ++added_by_system[n.system];
-        }
+    std::vector<bool> added;
+    m_store.add_notices(m_notices, &added);
+    for (std::size_t i = 0; i < m_notices.size(); ++i) {
+        if (!added[i]) continue;
+        ++counts[{m_notices[i].system, m_notices[i].category}];
+        ++added_by_system[m_notices[i].system];
     }
     for (const auto& [key, count] : counts) {
         AuditEntry e = base;

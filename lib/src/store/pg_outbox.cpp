@@ -3,6 +3,9 @@
 #include "pg_store.hpp"
 #include "store_common.hpp"
 
+#include <algorithm>
+#include <unordered_set>
+
 namespace vern::store {
 namespace {
 
@@ -46,19 +49,47 @@ std::vector<Notice> read_notices(const pg::Result& r) {
 
 } // namespace
 
-std::int64_t PgStore::add_notices(std::span<const Notice> notices) {
+std::int64_t PgStore::add_notices(std::span<const Notice> notices,
+                                  std::vector<bool>* added_flags) {
     require_write("add_notices");
+    if (added_flags) added_flags->assign(notices.size(), false);
+    // One statement per chunk (unnest of column arrays), not one round trip per notice: a
+    // nightly purge can write a notice for every record it deletes.
+    constexpr std::size_t k_chunk = 2000;
     std::int64_t added = 0;
-    for (const Notice& n : notices) {
-        auto r = db().query("INSERT INTO outbox(notice, system, action, category, cause, "
-                            "record_id, subject_ref, pseudonym, detail, created) "
-                            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                            "ON CONFLICT (notice) DO NOTHING",
-                            {pg::param(n.notice), pg::param(n.system), pg::param(n.action),
-                             pg::param(n.category), pg::param(n.cause), text_or_null(n.record_id),
-                             text_or_null(n.subject_ref), text_or_null(n.subject_pseudonym),
-                             pg::param(n.detail), pg::param(to_db(n.created))});
-        added += r.affected();
+    for (std::size_t from = 0; from < notices.size(); from += k_chunk) {
+        const auto chunk = notices.subspan(from, std::min(k_chunk, notices.size() - from));
+        std::vector<std::string> cols[9];
+        std::vector<std::int64_t> created;
+        for (const Notice& n : chunk) {
+            const std::string* values[] = {&n.notice,    &n.system,      &n.action,
+                                           &n.category,  &n.cause,       &n.record_id,
+                                           &n.subject_ref, &n.subject_pseudonym, &n.detail};
+            for (int c = 0; c < 9; ++c) cols[c].push_back(*values[c]);
+            created.push_back(to_db(n.created));
+        }
+        auto r = db().query(
+            "INSERT INTO outbox(notice, system, action, category, cause, record_id, subject_ref, "
+            "pseudonym, detail, created) "
+            "SELECT n, s, a, c, ca, NULLIF(r, ''), NULLIF(sr, ''), NULLIF(p, ''), d, cr "
+            "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+            "$7::text[], $8::text[], $9::text[], $10::bigint[]) "
+            "AS u(n, s, a, c, ca, r, sr, p, d, cr) "
+            "ON CONFLICT (notice) DO NOTHING RETURNING notice",
+            {pg::param(pg::array_literal(cols[0])), pg::param(pg::array_literal(cols[1])),
+             pg::param(pg::array_literal(cols[2])), pg::param(pg::array_literal(cols[3])),
+             pg::param(pg::array_literal(cols[4])), pg::param(pg::array_literal(cols[5])),
+             pg::param(pg::array_literal(cols[6])), pg::param(pg::array_literal(cols[7])),
+             pg::param(pg::array_literal(cols[8])), pg::param(pg::array_literal(created))});
+        added += r.rows();
+        if (added_flags && r.rows() > 0) {
+            std::unordered_set<std::string> inserted;
+            for (int i = 0; i < r.rows(); ++i) inserted.insert(r.text(i, 0));
+            for (std::size_t i = 0; i < chunk.size(); ++i) {
+                // A repeat of an id within the chunk was not inserted twice: the first is flagged.
+                if (inserted.erase(chunk[i].notice) > 0) (*added_flags)[from + i] = true;
+            }
+        }
     }
     if (added > 0) touched("outbox");
     return added;

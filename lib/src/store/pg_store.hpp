@@ -99,7 +99,8 @@ class PgStore final : public Store {
     std::pair<std::int64_t, std::string> audit_head() override;
 
     // pg_outbox.cpp
-    std::int64_t add_notices(std::span<const Notice> notices) override;
+    std::int64_t add_notices(std::span<const Notice> notices,
+                             std::vector<bool>* added = nullptr) override;
     std::vector<Notice> notices(const NoticeQuery& query) override;
     std::vector<Notice> find_notices(std::span<const std::string> notice_ids) override;
     std::int64_t ack_notices(std::span<const std::int64_t> seqs, Instant at) override;

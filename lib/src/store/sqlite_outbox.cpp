@@ -50,9 +50,12 @@ void bind_text_or_null(SQLite::Statement& s, int index, const std::string& value
 
 } // namespace
 
-std::int64_t SqliteStore::add_notices(std::span<const Notice> notices) {
+std::int64_t SqliteStore::add_notices(std::span<const Notice> notices,
+                                      std::vector<bool>* added_flags) {
     require_write("add_notices");
+    if (added_flags) added_flags->assign(notices.size(), false);
     std::int64_t added = 0;
+    std::size_t i = 0;
     try {
         auto s = stmt("INSERT INTO outbox(notice, system, action, category, cause, record_id, "
                       "subject_ref, pseudonym, detail, created) "
@@ -70,7 +73,10 @@ std::int64_t SqliteStore::add_notices(std::span<const Notice> notices) {
             bind_text_or_null(*s, 8, n.subject_pseudonym);
             s->bind(9, n.detail);
             s->bind(10, to_db(n.created));
-            added += s->exec();
+            const int n_added = s->exec();
+            added += n_added;
+            if (added_flags && n_added > 0) (*added_flags)[i] = true;
+            ++i;
         }
     } catch (const std::exception& e) {
         fail(e);
