@@ -93,6 +93,9 @@ class Ingester {
         RowId rowid = 0; // 0: not in the store yet
         bool erased = false;
         bool partly_erased = false; // some records erased, the subject kept (Store::partly_erased_key)
+        // Not in the store when this ingest first looked, and no consent line for it since: it
+        // has no consent changes, so none was withdrawn (skips a lookup per record).
+        bool no_consents = false;
     };
     struct PendingEvent {
         std::string where;

@@ -246,6 +246,12 @@ class Store {
     // Rebuilds the file so it shrinks (VACUUM), then checkpoints (the return value of
     // checkpoint()). REQUIRES no open transaction.
     virtual bool vacuum() = 0;
+    // Before the write transaction of a load that may be large (ingest): a store that holds no
+    // records may then postpone maintaining its secondary indexes and build each in one pass
+    // before COMMIT, or before the first method of the transaction that reads through one.
+    // Answers never differ (an index changes only speed); a rollback undoes it. Returns whether
+    // the next write transaction loads in bulk. REQUIRES no open transaction.
+    virtual bool prepare_bulk_load() { return false; }
 
     // -- backend facts (status) --
     virtual const char* backend() const = 0; // "sqlite" | "postgresql"

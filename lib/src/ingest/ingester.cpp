@@ -122,8 +122,13 @@ Ingester::SubjectState Ingester::subject(const std::string& ref, bool create, st
         if (m_subjects.size() >= k_subject_cache) m_subjects.clear(); // bounded memory
         SubjectState st;
         if (auto found = m_store.find_subject(ref)) st.rowid = found->rowid;
-        st.erased = m_store.is_erased(m_store.pseudonym(ref));
-        st.partly_erased = !st.erased && m_store.is_erased(m_store.partly_erased_key(ref));
+        st.no_consents = st.rowid == 0;
+        // Ingest adds no erased entries: with none at the start there is nothing to look up
+        // (and no keyed pseudonym to compute) for each new subject of a first load.
+        if (m_any_erased) {
+            st.erased = m_store.is_erased(m_store.pseudonym(ref));
+            st.partly_erased = !st.erased && m_store.is_erased(m_store.partly_erased_key(ref));
+        }
         it = m_subjects.emplace(ref, st).first;
     }
     if (it->second.erased) {
@@ -209,7 +214,7 @@ std::string Ingester::add_record(const nlohmann::json& line) {
         return fmt::format("record \"{}\" of subject \"{}\" was erased; it is never ingested "
                            "again", record.id, *ref);
     }
-    if (st.rowid != 0 && !category->consent_purpose.empty() &&
+    if (st.rowid != 0 && !st.no_consents && !category->consent_purpose.empty() &&
         m_store.consent_withdrawn(st.rowid, category->consent_purpose, m_options.now)) {
         return fmt::format("subject \"{}\" withdrew consent \"{}\"; records of category \"{}\" "
                            "rest on it and are refused", *ref, category->consent_purpose,
@@ -336,6 +341,7 @@ std::string Ingester::add_consent(const nlohmann::json& line) {
     }
     SubjectState st = subject(*ref, true, error);
     if (!error.empty()) return error;
+    m_subjects[*ref].no_consents = false;
     for (auto [at, is_given] : {std::pair{given, true}, std::pair{withdrawn, false}}) {
         if (!at) continue;
         // A withdrawal deletes the records that rested on the consent, as `vern consent

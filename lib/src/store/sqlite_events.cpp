@@ -36,6 +36,7 @@ bool SqliteStore::add_event(const Event& event) {
 }
 
 std::vector<Event> SqliteStore::subject_events(RowId subject_rowid) {
+    restore_indexes();
     std::vector<Event> out;
     try {
         auto s = stmt("SELECT scope, ifnull(sid, 0), ifnull(rid, 0), kind, at, "
@@ -61,6 +62,7 @@ std::vector<Event> SqliteStore::subject_events(RowId subject_rowid) {
 }
 
 std::map<std::string, Instant> SqliteStore::latest_global_events(Instant now) {
+    restore_indexes();
     std::map<std::string, Instant> out;
     try {
         auto s = stmt("SELECT kind, max(at) FROM events WHERE scope = 'global' AND at <= ? "

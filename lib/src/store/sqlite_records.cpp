@@ -125,6 +125,7 @@ UpsertResult SqliteStore::upsert_record(const NewRecord& record, Instant now) {
             bind_case(*u, 5, record.case_id);
             u->bind(6, rid);
             u->exec();
+            restore_indexes();
             flush_identifiers(); // the record's queued rows, if it came earlier in this input
             auto d = stmt("DELETE FROM identifiers WHERE rid = ?");
             d->bind(1, rid);
@@ -197,6 +198,7 @@ std::optional<RowId> SqliteStore::find_record_rowid(std::string_view id) {
 
 std::int64_t SqliteStore::delete_records(std::span<const RowId> rowids) {
     require_write("delete_records");
+    restore_indexes();
     if (rowids.empty()) return 0;
     std::int64_t deleted = 0;
     try {
@@ -237,6 +239,7 @@ void SqliteStore::give_fresh_id(RowId rowid, Instant at) {
 
 void SqliteStore::update_records(std::span<const RecordUpdate> updates) {
     require_write("update_records");
+    restore_indexes();
     try {
         for (const RecordUpdate& u : updates) {
             if (u.unlink) give_fresh_id(u.rowid, u.at);

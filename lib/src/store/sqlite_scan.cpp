@@ -21,6 +21,7 @@ std::string json_array(const std::vector<RowId>& values) { return nlohmann::json
 
 void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch) {
     if (scan.batch_size == 0) throw Error(Code::io, "internal error: scan with batch_size 0");
+    restore_indexes();
     const std::int64_t now = to_db(scan.now);
     const bool want_events = !scan.event_kinds.empty() || scan.all_event_kinds;
 

@@ -100,6 +100,7 @@ void SqliteStore::begin_write() {
     }
     if (m_in_transaction) throw Error(Code::io, "internal error: nested transaction");
     int rc = sqlite3_exec(m_db->getHandle(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) end_bulk_load();
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
         throw Error(Code::locked,
                     fmt::format("the store '{}' is locked by another vern run (waited {} s); try "
@@ -112,6 +113,14 @@ void SqliteStore::begin_write() {
     }
     m_in_transaction = true;
     m_writing = true;
+    if (m_bulk_armed) {
+        try {
+            start_bulk_load();
+        } catch (const std::exception& e) {
+            rollback();
+            fail(e);
+        }
+    }
 }
 
 void SqliteStore::begin_read() {
@@ -131,6 +140,7 @@ void SqliteStore::commit() {
     if (!m_in_transaction) throw Error(Code::io, "internal error: commit without a transaction");
     try {
         flush_identifiers();
+        restore_indexes();
         m_db->exec("COMMIT");
     } catch (const std::exception& e) {
         rollback();
@@ -138,6 +148,7 @@ void SqliteStore::commit() {
     }
     m_in_transaction = false;
     m_writing = false;
+    end_bulk_load();
 }
 
 void SqliteStore::rollback() noexcept {
@@ -150,6 +161,7 @@ void SqliteStore::rollback() noexcept {
     m_db->tryExec("ROLLBACK");
     m_in_transaction = false;
     m_writing = false;
+    end_bulk_load();
 }
 
 std::string SqliteStore::pseudonym(std::string_view ref) const {

@@ -113,6 +113,7 @@ class SqliteStore final : public Store {
 
     bool checkpoint() override;
     bool vacuum() override;
+    bool prepare_bulk_load() override; // sqlite_bulk_load.cpp
     std::optional<Instant> checkpoint_pending() override;
 
     const char* backend() const override { return "sqlite"; }
@@ -143,6 +144,12 @@ class SqliteStore final : public Store {
     // Sets (to `since`) or clears the meta key `checkpoint_pending` in its own small
     // transaction; best effort (never throws).
     void set_checkpoint_pending(std::optional<Instant> since);
+    // Bulk load (sqlite_bulk_load.cpp): begin_write drops the secondary indexes when armed;
+    // restore_indexes builds them again (before COMMIT, and before anything reads through
+    // them); end_bulk_load returns to the normal settings after the transaction.
+    void start_bulk_load();
+    void restore_indexes();
+    void end_bulk_load() noexcept;
 
     std::string m_path;
     WriterLock m_writer_lock; // declared before m_db: released after the connection closes
@@ -161,6 +168,12 @@ class SqliteStore final : public Store {
         std::string value;
     };
     std::vector<PendingIdentifier> m_pending_identifiers;
+    bool m_bulk_armed = false; // prepare_bulk_load() said yes; the next write transaction loads
+    struct DroppedIndex {
+        std::string name;
+        std::string sql; // its CREATE INDEX statement, as sqlite_schema holds it
+    };
+    std::vector<DroppedIndex> m_dropped_indexes; // to build before COMMIT
 };
 
 // Wraps an SQLite failure as vern::Error with the store path: io, or permission for

@@ -60,6 +60,7 @@ std::pair<Subject, bool> SqliteStore::ensure_subject(std::string_view ref, Insta
 
 std::vector<Subject> SqliteStore::find_subjects_by_identifier(IdentifierKind kind,
                                                               std::string_view value) {
+    restore_indexes();
     std::string normal = normalize_identifier(kind, value);
     std::vector<Subject> out;
     try {
@@ -78,6 +79,7 @@ std::vector<Subject> SqliteStore::find_subjects_by_identifier(IdentifierKind kin
 
 void SqliteStore::delete_subject(RowId subject_rowid) {
     require_write("delete_subject");
+    restore_indexes();
     try {
         auto c = stmt("SELECT count(*) FROM records WHERE sid = ?");
         c->bind(1, subject_rowid);
@@ -99,6 +101,7 @@ void SqliteStore::delete_subject(RowId subject_rowid) {
 std::vector<Subject> SqliteStore::delete_orphan_subjects(std::span<const RowId> candidates,
                                                          Instant now) {
     require_write("delete_orphan_subjects");
+    restore_indexes();
     std::vector<Subject> removed;
     if (candidates.empty()) return removed;
     try {
