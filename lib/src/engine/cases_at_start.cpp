@@ -7,9 +7,24 @@
 
 namespace vern {
 
-void CasesAtStart::gone(const std::vector<GoneCase>& cases) {
+void CasesAtStart::gone(const std::vector<GoneCase>& cases, RowId after, Store& store) {
+    std::erase_if(m_gone_cases, [&](const auto& entry) { return entry.second.last <= after; });
+    if (cases.empty()) return;
+    std::vector<RowId> subjects;
+    subjects.reserve(cases.size());
+    for (const GoneCase& g : cases) subjects.push_back(g.subject);
+    std::sort(subjects.begin(), subjects.end());
+    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+    std::unordered_map<RowId, RowId> later; // subject -> its last record, if after `after`
+    for (const auto& [subject, last] : store.last_records(subjects)) {
+        if (last > after) later.emplace(subject, last);
+    }
     for (const GoneCase& g : cases) {
-        Instant& newest = m_gone_cases[g.subject][g.case_id];
+        auto it = later.find(g.subject);
+        if (it == later.end()) continue; // no record of it is left for a later batch
+        Gone& gone = m_gone_cases[g.subject];
+        gone.last = it->second;
+        Instant& newest = gone.cases[g.case_id];
         newest = std::max(newest, g.created);
     }
 }
@@ -28,7 +43,7 @@ std::span<const ScannedRecord> CasesAtStart::as_at_start(std::span<const Scanned
         auto [it, fresh] = merged.try_emplace(r.record.subject_rowid);
         if (fresh) {
             auto history = std::make_shared<SubjectHistory>(*r.subject);
-            for (const auto& [case_id, created] : m_gone_cases.at(r.record.subject_rowid)) {
+            for (const auto& [case_id, created] : m_gone_cases.at(r.record.subject_rowid).cases) {
                 auto [c, added] = history->cases.emplace(case_id, created);
                 if (!added) c->second = std::max(c->second, created);
             }

@@ -7,6 +7,10 @@
 // own event, and the subject's caseless records would fall due in this run although the plan
 // (the dry run, and the --max-delete count) said they wait. Putting the cases back keeps a run
 // exactly its plan; the next run, which starts without them, moves on.
+//
+// Bounded: a subject is kept only while it has records the scan has not reached (the scan is in
+// rowid order and the run is the only writer), so a large backlog's first purge does not
+// collect every subject whose case went.
 
 #include "batch_plan.hpp"
 
@@ -20,8 +24,10 @@ namespace vern {
 
 class CasesAtStart {
   public:
-    // The case records a committed batch of this run deleted or unlinked.
-    void gone(const std::vector<GoneCase>& cases);
+    // The case records a batch of this run deleted or unlinked, called in its transaction
+    // after its changes; `after`: the batch's last rowid (the scan goes on after it). Forgets
+    // the subjects whose last record is at or before `after`: no later batch has their records.
+    void gone(const std::vector<GoneCase>& cases, RowId after, Store& store);
 
     // `batch` with the gone cases put back into its subjects' histories; copies into `storage`
     // only when a subject of the batch lost a case earlier in the run.
@@ -31,8 +37,12 @@ class CasesAtStart {
     std::size_t subjects() const { return m_gone_cases.size(); }
 
   private:
-    // subject -> case -> newest creation of the case's records this run deleted or unlinked
-    std::unordered_map<RowId, std::map<std::string, Instant>> m_gone_cases;
+    struct Gone {
+        RowId last = 0;                      // the subject's last record (rowid)
+        std::map<std::string, Instant> cases; // case -> newest creation of its records gone
+    };
+    // subject -> what of it this run deleted or unlinked
+    std::unordered_map<RowId, Gone> m_gone_cases;
 };
 
 } // namespace vern

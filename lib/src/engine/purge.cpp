@@ -4,6 +4,7 @@
 
 #include "batch_plan.hpp"
 #include "cases_at_start.hpp"
+#include "pending_subjects.hpp"
 #include "vern/audit.hpp"
 #include "vern/engine.hpp"
 #include "vern/outbox.hpp"
@@ -21,7 +22,8 @@ namespace {
 class PurgeRun {
   public:
     PurgeRun(Store& store, const Policy& policy, const PurgeOptions& options)
-        : m_store(store), m_policy(policy), m_opts(options), m_planner(policy, options) {
+        : m_store(store), m_policy(policy), m_opts(options), m_planner(policy, options),
+          m_pending(store, options.now) {
         m_user = options.user.empty() ? current_os_user() : options.user;
     }
 
@@ -80,6 +82,8 @@ class PurgeRun {
             }
         }
         m_result.subjects_removed += m_store.remove_emptied_subjects(false);
+        // Subjects a killed run left without records: the run removes them first.
+        m_result.subjects_removed += m_pending.count_left(kept_subjects);
     }
 
     void run_write() {
@@ -92,8 +96,10 @@ class PurgeRun {
                 // status`, `audit report`) sees that the nightly job ran.
                 m_store.append_audit(audit_entry("run", "", "", 0));
                 // Subjects an open request or a hold kept after their last record went, now
-                // that it has ended (SPEC 3.5).
-                if (std::int64_t n = m_store.remove_emptied_subjects(true); n > 0) {
+                // that it has ended (SPEC 3.5), then those a killed run left without records.
+                std::int64_t n = m_store.remove_emptied_subjects(true);
+                n += m_pending.recover();
+                if (n > 0) {
                     m_store.append_audit(audit_entry("remove_subject", "", "", n));
                     m_result.subjects_removed += n;
                 }
@@ -108,15 +114,20 @@ class PurgeRun {
                 return false;
             });
             if (!plan) {
+                if (std::int64_t n = m_pending.add({}, true); n > 0) {
+                    m_store.append_audit(audit_entry("remove_subject", "", "", n));
+                    m_result.subjects_removed += n;
+                }
                 tx.commit();
                 break;
             }
-            std::int64_t removed = apply(*plan);
+            const bool last = size < m_opts.batch_size;
+            std::int64_t removed = apply(*plan, last);
+            m_cases.gone(plan->gone_cases, after, m_store);
             tx.commit();
-            m_cases.gone(plan->gone_cases);
             account(*plan, removed);
             emit(*plan);
-            if (size < m_opts.batch_size) {
+            if (last) {
                 break;
             }
         }
@@ -129,23 +140,16 @@ class PurgeRun {
         return scan;
     }
 
-    // Writes the batch and its audit entries (inside the caller's transaction). Returns the
-    // number of subjects removed.
-    std::int64_t apply(const BatchPlan& plan) {
+    // Writes the batch and its audit entries (inside the caller's transaction; `last`: the
+    // run's last). Returns the number of subjects removed.
+    std::int64_t apply(const BatchPlan& plan, bool last) {
         if (!plan.deletes.empty()) {
             m_store.delete_records(plan.deletes);
         }
         if (!plan.updates.empty()) {
             m_store.update_records(plan.updates);
         }
-        std::vector<RowId> candidates = plan.candidates;
-        std::sort(candidates.begin(), candidates.end());
-        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-        std::int64_t removed = 0;
-        if (!candidates.empty()) {
-            removed = static_cast<std::int64_t>(
-                m_store.delete_orphan_subjects(candidates, m_opts.now).size());
-        }
+        const std::int64_t removed = m_pending.add(plan.candidates, last);
         for (const auto& [key, count] : plan.counts) {
             const Rule& rule = m_policy.rules[key.first];
             m_store.append_audit(audit_entry(action_name(rule.action), rule.id, key.second, count));
@@ -252,6 +256,7 @@ class PurgeRun {
     const PurgeOptions& m_opts;
     BatchPlanner m_planner;
     CasesAtStart m_cases; // the cases this run's batches took away, put back into later ones
+    PendingSubjects m_pending; // subjects whose last record this run may have deleted
     std::string m_user;
     std::map<CountKey, std::int64_t> m_counts;
     std::map<CountKey, std::int64_t> m_upcoming_counts;
