@@ -214,7 +214,9 @@ struct PurgeResult {
 };
 
 // Applies the policy at options.now: streams the store in batches; each batch's deletions,
-// anonymisations, orphan-subject removals and audit entries commit in one WriteTransaction (so a
+// anonymisations and audit entries commit in one WriteTransaction, with the subjects of the
+// records it deleted or unlinked (Store::add_pending_subjects); those left without records are
+// removed in the run's last transaction, or by the next run if this one is killed before (so a
 // run killed at any instant leaves a consistent store, and the next run finishes the job). With
 // dry_run, computes exactly the same result inside one ReadTransaction and writes nothing; a
 // run in batches judges every batch by the store as it was at the start (cases whose records an

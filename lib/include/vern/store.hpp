@@ -109,6 +109,19 @@ class Store {
     // transaction.
     virtual void mark_kept(RowId subject_rowid) = 0;
     virtual std::int64_t count_subjects() = 0;
+    // Subjects whose removal a purge put off: the subjects of the records a batch deleted or
+    // unlinked, written in that batch's transaction (meta keys `pending_subjects.N`, each
+    // subject with its creation time) and given to delete_orphan_subjects later in the run, so
+    // that a run killed before that leaves them for the next run. REQUIRES a write transaction.
+    virtual void add_pending_subjects(std::span<const RowId> subjects) = 0;
+    // The pending subjects that still exist as they were (same sid and creation time: SQLite
+    // may hand a removed subject's sid out again) and are not marked emptied; sorted, unique.
+    virtual std::vector<RowId> pending_subjects() = 0;
+    // Forgets every pending subject. REQUIRES a write transaction.
+    virtual void clear_pending_subjects() = 0;
+    // Among `subjects`, those that exist, each with the rowid of its last linked record (0 for
+    // none); sorted by subject.
+    virtual std::vector<std::pair<RowId, RowId>> last_records(std::span<const RowId> subjects) = 0;
 
     // -- records --
     // The fields named in `ids` are indexed as identifiers by upsert_record/update_records from

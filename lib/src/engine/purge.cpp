@@ -2,7 +2,9 @@
 // evaluate_record(), and applies each batch with its audit entries in one write transaction.
 // A dry run (plan) goes through the same code and writes nothing.
 
-#include "anonymize.hpp"
+#include "batch_plan.hpp"
+#include "cases_at_start.hpp"
+#include "pending_subjects.hpp"
 #include "vern/audit.hpp"
 #include "vern/engine.hpp"
 #include "vern/outbox.hpp"
@@ -11,64 +13,18 @@
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
 #include <set>
 #include <unordered_map>
 
 namespace vern {
 namespace {
 
-using CountKey = std::pair<std::size_t, std::string>; // (rule index in the policy, category)
-
-// What one batch does: computed from evaluations, then applied (or only counted in a dry run).
-struct BatchPlan {
-    std::vector<RowId> deletes;
-    std::vector<RecordUpdate> updates;
-    std::vector<RowId> candidates; // subjects that may have lost their last linked record
-    std::map<CountKey, std::int64_t> counts;
-    std::int64_t deleted = 0;
-    std::int64_t anonymized = 0;
-    std::int64_t held = 0;
-    std::vector<PurgedRecord> listed;
-    std::vector<PurgedRecord> held_listed;
-    std::vector<PurgedRecord> upcoming;
-    std::map<CountKey, std::int64_t> upcoming_counts;
-    std::int64_t upcoming_deleted = 0;
-    std::int64_t upcoming_anonymized = 0;
-    std::vector<AnonymizeFallback> fallbacks;
-    std::map<CountKey, std::int64_t> fallback_counts;
-    // Changes that systems holding copies are told of (outbox.hpp); the records keep only what
-    // a notice needs (the batch they point into is gone when the plan is applied).
-    struct NoticeItem {
-        StoredRecord record;
-        const Rule* rule;
-        bool unlink;
-    };
-    std::vector<NoticeItem> notices;
-    // Case records leaving their subject (deleted or unlinked): subject, case, creation.
-    struct GoneCase {
-        RowId subject;
-        std::string case_id;
-        Instant created;
-    };
-    std::vector<GoneCase> gone_cases;
-};
-
 class PurgeRun {
   public:
     PurgeRun(Store& store, const Policy& policy, const PurgeOptions& options)
-        : m_store(store), m_policy(policy), m_opts(options) {
-        for (std::size_t i = 0; i < policy.rules.size(); ++i) {
-            m_rule_index.emplace(&policy.rules[i], i);
-        }
-        if (options.within) {
-            m_horizon = add_calendar(options.now, *options.within, policy.info.zone);
-        }
+        : m_store(store), m_policy(policy), m_opts(options), m_planner(policy, options),
+          m_pending(store, options.now) {
         m_user = options.user.empty() ? current_os_user() : options.user;
-        for (const Recipient& rec : policy.recipients) {
-            if (!rec.notified()) continue;
-            m_notified_categories.insert(rec.categories.begin(), rec.categories.end());
-        }
     }
 
     PurgeResult run() {
@@ -91,7 +47,7 @@ class PurgeRun {
   private:
     void run_dry() {
         ReadTransaction tx(m_store);
-        m_globals = m_store.latest_global_events(m_opts.now);
+        m_planner.set_globals(m_store.latest_global_events(m_opts.now));
         std::set<RowId> kept_subjects; // open request or active hold: never removed
         for (const Request& r : m_store.list_requests()) {
             if (!r.closed && r.subject_rowid != 0) {
@@ -107,7 +63,7 @@ class PurgeRun {
         std::unordered_map<RowId, std::pair<std::int64_t, std::int64_t>> subjects;
         RecordScan scan = make_scan(0);
         m_store.scan_records(scan, [&](std::span<const ScannedRecord> batch) {
-            BatchPlan plan = plan_batch(batch);
+            BatchPlan plan = m_planner.plan(batch);
             for (const ScannedRecord& s : batch) {
                 if (s.record.subject_rowid != 0) {
                     ++subjects[s.record.subject_rowid].first;
@@ -126,6 +82,8 @@ class PurgeRun {
             }
         }
         m_result.subjects_removed += m_store.remove_emptied_subjects(false);
+        // Subjects a killed run left without records: the run removes them first.
+        m_result.subjects_removed += m_pending.count_left(kept_subjects);
     }
 
     void run_write() {
@@ -133,13 +91,15 @@ class PurgeRun {
         while (true) {
             WriteTransaction tx(m_store);
             if (after == 0) {
-                m_globals = m_store.latest_global_events(m_opts.now);
+                m_planner.set_globals(m_store.latest_global_events(m_opts.now));
                 // One entry per run, even a run that finds nothing due: monitoring (`vern
                 // status`, `audit report`) sees that the nightly job ran.
                 m_store.append_audit(audit_entry("run", "", "", 0));
                 // Subjects an open request or a hold kept after their last record went, now
-                // that it has ended (SPEC 3.5).
-                if (std::int64_t n = m_store.remove_emptied_subjects(true); n > 0) {
+                // that it has ended (SPEC 3.5), then those a killed run left without records.
+                std::int64_t n = m_store.remove_emptied_subjects(true);
+                n += m_pending.recover();
+                if (n > 0) {
                     m_store.append_audit(audit_entry("remove_subject", "", "", n));
                     m_result.subjects_removed += n;
                 }
@@ -148,58 +108,29 @@ class PurgeRun {
             std::size_t size = 0;
             std::vector<ScannedRecord> patched;
             m_store.scan_records(make_scan(after), [&](std::span<const ScannedRecord> batch) {
-                plan = plan_batch(as_at_start(batch, patched));
+                plan = m_planner.plan(m_cases.as_at_start(batch, patched));
                 size = batch.size();
                 after = batch.back().record.rowid;
                 return false;
             });
             if (!plan) {
+                if (std::int64_t n = m_pending.add({}, true); n > 0) {
+                    m_store.append_audit(audit_entry("remove_subject", "", "", n));
+                    m_result.subjects_removed += n;
+                }
                 tx.commit();
                 break;
             }
-            std::int64_t removed = apply(*plan);
+            const bool last = size < m_opts.batch_size;
+            std::int64_t removed = apply(*plan, last);
+            m_cases.gone(plan->gone_cases, after, m_store);
             tx.commit();
-            for (const auto& g : plan->gone_cases) {
-                Instant& newest = m_gone_cases[g.subject][g.case_id];
-                newest = std::max(newest, g.created);
-            }
             account(*plan, removed);
             emit(*plan);
-            if (size < m_opts.batch_size) {
+            if (last) {
                 break;
             }
         }
-    }
-
-    // A batch as the store was when the run began. A subject's records are spread over the
-    // table, so an earlier batch of this run may have deleted (or unlinked) the records of one
-    // of its cases: that case would no longer wait for its own event, and the subject's
-    // caseless records would fall due in this run although the plan (the dry run, and the
-    // --max-delete count) said they wait. Putting the cases back keeps a run exactly its plan;
-    // the next run, which starts without them, moves on. Copies only when a case went.
-    std::span<const ScannedRecord> as_at_start(std::span<const ScannedRecord> batch,
-                                               std::vector<ScannedRecord>& storage) const {
-        if (m_gone_cases.empty()) return batch;
-        auto affected = [&](const ScannedRecord& r) {
-            return r.subject && m_gone_cases.count(r.record.subject_rowid) > 0;
-        };
-        if (std::none_of(batch.begin(), batch.end(), affected)) return batch;
-        storage.assign(batch.begin(), batch.end());
-        std::unordered_map<RowId, std::shared_ptr<const SubjectHistory>> merged;
-        for (ScannedRecord& r : storage) {
-            if (!affected(r)) continue;
-            auto [it, fresh] = merged.try_emplace(r.record.subject_rowid);
-            if (fresh) {
-                auto history = std::make_shared<SubjectHistory>(*r.subject);
-                for (const auto& [case_id, created] : m_gone_cases.at(r.record.subject_rowid)) {
-                    auto [c, added] = history->cases.emplace(case_id, created);
-                    if (!added) c->second = std::max(c->second, created);
-                }
-                it->second = std::move(history);
-            }
-            r.subject = it->second;
-        }
-        return storage;
     }
 
     RecordScan make_scan(RowId after) const {
@@ -209,195 +140,16 @@ class PurgeRun {
         return scan;
     }
 
-    std::size_t index_of(const Rule* rule) const { return m_rule_index.at(rule); }
-
-    PurgedRecord entry(const StoredRecord& r, const Rule& rule, Instant due) const {
-        return PurgedRecord{r.id, r.subject, r.category, rule.id, rule.action, due, r.case_id};
-    }
-
-    BatchPlan plan_batch(std::span<const ScannedRecord> batch) const {
-        BatchPlan plan;
-        for (const ScannedRecord& s : batch) {
-            RecordEvaluation ev = evaluate_record(m_policy, s, m_globals, m_opts.now);
-            const StoredRecord& r = ev.record;
-            switch (ev.decision) {
-            case Decision::keep:
-                break;
-            case Decision::held:
-                ++plan.held;
-                if (m_opts.list) {
-                    plan.held_listed.push_back(entry(r, *ev.decided_by, *ev.decided_due));
-                }
-                break;
-            case Decision::erase:
-                note(plan, r, *ev.decided_by, false);
-                if (!r.case_id.empty() && r.subject_rowid != 0) {
-                    plan.gone_cases.push_back({r.subject_rowid, r.case_id, r.created});
-                }
-                plan.deletes.push_back(r.rowid);
-                ++plan.deleted;
-                ++plan.counts[{index_of(ev.decided_by), r.category}];
-                if (r.subject_rowid != 0) {
-                    plan.candidates.push_back(r.subject_rowid);
-                }
-                if (m_opts.list) {
-                    plan.listed.push_back(entry(r, *ev.decided_by, *ev.decided_due));
-                }
-                break;
-            case Decision::anonymize:
-                plan_anonymize(ev, plan);
-                break;
-            }
-            if (m_horizon) {
-                plan_upcoming(ev, plan);
-            }
-        }
-        return plan;
-    }
-
-    // A change that systems holding the category are told of. Not in a dry run, and not for a
-    // record unlinked earlier: its id is vern's own, and the systems were told when it was
-    // unlinked.
-    void note(BatchPlan& plan, const StoredRecord& r, const Rule& rule, bool unlink) const {
-        if (m_opts.dry_run || r.unlinked || !m_notified_categories.count(r.category)) return;
-        StoredRecord slim;
-        slim.id = r.id;
-        slim.subject = r.subject;
-        slim.category = r.category;
-        slim.created = r.created;
-        plan.notices.push_back({std::move(slim), &rule, unlink});
-    }
-
-    // The record's fields as stored; nullopt when they cannot be read (text that is not JSON or
-    // not UTF-8, written by another program): plan_anonymize then sets every field the rules
-    // name to "[redacted]" and drops the rest, since nothing of unreadable text can be kept
-    // selectively.
-    static std::optional<nlohmann::json> readable_fields(const StoredRecord& r) {
-        try {
-            nlohmann::json fields = r.fields();
-            if (fields.is_object()) {
-                return fields;
-            }
-        } catch (const std::exception&) {
-        }
-        return std::nullopt;
-    }
-
-    void fallback(BatchPlan& plan, const StoredRecord& r, const Rule& rule, std::string field,
-                  std::string reason) const {
-        ++plan.fallback_counts[{index_of(&rule), r.category}];
-        plan.fallbacks.push_back(
-            AnonymizeFallback{r.id, r.category, rule.id, std::move(field), std::move(reason)});
-    }
-
-    void plan_anonymize(const RecordEvaluation& ev, BatchPlan& plan) const {
-        const StoredRecord& r = ev.record;
-        std::optional<nlohmann::json> readable = readable_fields(r);
-        nlohmann::json fields = readable ? std::move(*readable) : nlohmann::json::object();
-        RecordUpdate u;
-        u.rowid = r.rowid;
-        u.applied_rules = r.applied_rules;
-        for (const Rule* rule : ev.anonymize_rules) {
-            if (!readable) {
-                for (const auto& [name, method] : rule->fields) {
-                    if (method.kind != AnonMethod::Kind::remove) {
-                        fields[name] = "[redacted]";
-                    }
-                    fallback(plan, r, *rule, name,
-                             "the record's stored fields are not valid JSON text (UTF-8); the "
-                             "field is redacted and the unreadable rest dropped");
-                }
-            } else {
-                std::vector<FieldFallback> failed;
-                anonymize_fields(fields, *rule, failed);
-                for (auto& [name, reason] : failed) {
-                    fallback(plan, r, *rule, std::move(name), std::move(reason));
-                }
-            }
-            u.applied_rules.push_back(rule->id);
-            note(plan, r, *rule, rule->unlink);
-            u.unlink = u.unlink || rule->unlink;
-            ++plan.counts[{index_of(rule), r.category}];
-            if (m_opts.list) {
-                auto due = std::find_if(ev.rules.begin(), ev.rules.end(),
-                                        [&](const RuleStatus& st) { return st.rule == rule; });
-                plan.listed.push_back(entry(r, *rule, *due->due));
-            }
-        }
-        std::sort(u.applied_rules.begin(), u.applied_rules.end());
-        u.applied_rules.erase(std::unique(u.applied_rules.begin(), u.applied_rules.end()),
-                              u.applied_rules.end());
-        u.unlink = u.unlink && !r.unlinked;
-        u.at = m_opts.now;
-        // The methods only make valid UTF-8 from valid UTF-8; should the fields still not
-        // serialise, they are all redacted rather than the run fail.
-        try {
-            u.fields_json = fields.dump();
-        } catch (const nlohmann::json::exception&) {
-            for (auto& [name, value] : fields.items()) {
-                value = "[redacted]";
-                fallback(plan, r, *ev.anonymize_rules.front(), name,
-                         "the anonymised text could not be stored; redacted");
-            }
-            u.fields_json = fields.dump();
-        }
-        if (u.unlink && r.subject_rowid != 0) {
-            plan.candidates.push_back(r.subject_rowid);
-            if (!r.case_id.empty()) {
-                plan.gone_cases.push_back({r.subject_rowid, r.case_id, r.created});
-            }
-        }
-        plan.updates.push_back(std::move(u));
-        ++plan.anonymized;
-    }
-
-    // What becomes due in (now, horizon] for a record not deleted now.
-    void plan_upcoming(const RecordEvaluation& ev, BatchPlan& plan) const {
-        if (ev.decision == Decision::erase || ev.decision == Decision::held) {
-            return;
-        }
-        const RuleStatus* del = nullptr;
-        for (const RuleStatus& st : ev.rules) {
-            if (st.status == RuleState::not_due && st.rule->action == Action::erase &&
-                *st.due <= *m_horizon && (!del || *st.due < *del->due)) {
-                del = &st;
-            }
-        }
-        if (del) {
-            ++plan.upcoming_deleted;
-            ++plan.upcoming_counts[{index_of(del->rule), ev.record.category}];
-            plan.upcoming.push_back(entry(ev.record, *del->rule, *del->due));
-        }
-        // Anonymisations that fall due in the period before the record is deleted (if it is).
-        bool any = false;
-        for (const RuleStatus& st : ev.rules) {
-            if (st.status == RuleState::not_due && st.rule->action == Action::anonymize &&
-                *st.due <= *m_horizon && (!del || *st.due < *del->due)) {
-                any = true;
-                ++plan.upcoming_counts[{index_of(st.rule), ev.record.category}];
-                plan.upcoming.push_back(entry(ev.record, *st.rule, *st.due));
-            }
-        }
-        plan.upcoming_anonymized += any ? 1 : 0;
-    }
-
-    // Writes the batch and its audit entries (inside the caller's transaction). Returns the
-    // number of subjects removed.
-    std::int64_t apply(const BatchPlan& plan) {
+    // Writes the batch and its audit entries (inside the caller's transaction; `last`: the
+    // run's last). Returns the number of subjects removed.
+    std::int64_t apply(const BatchPlan& plan, bool last) {
         if (!plan.deletes.empty()) {
             m_store.delete_records(plan.deletes);
         }
         if (!plan.updates.empty()) {
             m_store.update_records(plan.updates);
         }
-        std::vector<RowId> candidates = plan.candidates;
-        std::sort(candidates.begin(), candidates.end());
-        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-        std::int64_t removed = 0;
-        if (!candidates.empty()) {
-            removed = static_cast<std::int64_t>(
-                m_store.delete_orphan_subjects(candidates, m_opts.now).size());
-        }
+        const std::int64_t removed = m_pending.add(plan.candidates, last);
         for (const auto& [key, count] : plan.counts) {
             const Rule& rule = m_policy.rules[key.first];
             m_store.append_audit(audit_entry(action_name(rule.action), rule.id, key.second, count));
@@ -502,13 +254,10 @@ class PurgeRun {
     Store& m_store;
     const Policy& m_policy;
     const PurgeOptions& m_opts;
-    std::map<const Rule*, std::size_t> m_rule_index;
-    std::set<std::string> m_notified_categories; // held by a system with `deliver`
-    // subject -> case -> newest creation of the case's records this run deleted or unlinked
-    std::unordered_map<RowId, std::map<std::string, Instant>> m_gone_cases;
-    std::optional<Instant> m_horizon;
+    BatchPlanner m_planner;
+    CasesAtStart m_cases; // the cases this run's batches took away, put back into later ones
+    PendingSubjects m_pending; // subjects whose last record this run may have deleted
     std::string m_user;
-    std::map<std::string, Instant> m_globals;
     std::map<CountKey, std::int64_t> m_counts;
     std::map<CountKey, std::int64_t> m_upcoming_counts;
     PurgeResult m_result;

@@ -57,6 +57,10 @@ class PgStore final : public Store {
     std::vector<Subject> delete_orphan_subjects(std::span<const RowId> candidates,
                                                 Instant now) override;
     std::int64_t count_subjects() override;
+    void add_pending_subjects(std::span<const RowId> subjects) override;
+    std::vector<RowId> pending_subjects() override;
+    void clear_pending_subjects() override;
+    std::vector<std::pair<RowId, RowId>> last_records(std::span<const RowId> subjects) override;
 
     void set_identifier_fields(const Identifiers& ids) override { m_identifiers = ids; }
     UpsertResult upsert_record(const NewRecord& record, Instant now) override;
