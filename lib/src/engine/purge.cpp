@@ -21,9 +21,12 @@ namespace {
 
 class PurgeRun {
   public:
-    PurgeRun(Store& store, const Policy& policy, const PurgeOptions& options)
-        : m_store(store), m_policy(policy), m_opts(options), m_planner(policy, options),
-          m_pending(store, options.now) {
+    // count_subjects = false: a dry run that counts records only, without the per-subject
+    // tally behind subjects_removed (which grows with the store): the --max-delete pre-pass.
+    PurgeRun(Store& store, const Policy& policy, const PurgeOptions& options,
+             bool count_subjects = true)
+        : m_store(store), m_policy(policy), m_opts(options), m_count_subjects(count_subjects),
+          m_planner(policy, options), m_pending(store, options.now) {
         m_user = options.user.empty() ? current_os_user() : options.user;
     }
 
@@ -64,13 +67,15 @@ class PurgeRun {
         RecordScan scan = make_scan(0);
         m_store.scan_records(scan, [&](std::span<const ScannedRecord> batch) {
             BatchPlan plan = m_planner.plan(batch);
-            for (const ScannedRecord& s : batch) {
-                if (s.record.subject_rowid != 0) {
-                    ++subjects[s.record.subject_rowid].first;
+            if (m_count_subjects) {
+                for (const ScannedRecord& s : batch) {
+                    if (s.record.subject_rowid != 0) {
+                        ++subjects[s.record.subject_rowid].first;
+                    }
                 }
-            }
-            for (RowId sid : plan.candidates) {
-                ++subjects[sid].second;
+                for (RowId sid : plan.candidates) {
+                    ++subjects[sid].second;
+                }
             }
             account(plan, 0);
             emit(plan);
@@ -254,6 +259,7 @@ class PurgeRun {
     Store& m_store;
     const Policy& m_policy;
     const PurgeOptions& m_opts;
+    bool m_count_subjects = true;
     BatchPlanner m_planner;
     CasesAtStart m_cases; // the cases this run's batches took away, put back into later ones
     PendingSubjects m_pending; // subjects whose last record this run may have deleted
@@ -309,7 +315,8 @@ PurgeResult purge(Store& store, const Policy& policy, const PurgeOptions& option
         count_only.dry_run = true;
         count_only.batch_size = options.batch_size;
         count_only.user = "-";
-        check_max_delete(store, options, PurgeRun(store, policy, count_only).run().deleted);
+        check_max_delete(store, options,
+                         PurgeRun(store, policy, count_only, false).run().deleted);
     }
     return PurgeRun(store, policy, options).run();
 }
