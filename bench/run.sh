@@ -18,7 +18,7 @@
 #   against the previous size of --sizes (target 1.2), else against the 100 000-record store.
 # - access / explain: median of 21 runs (21 different subjects) of `vern access --email` and
 #   `vern explain --subject` at N vs at 100 000 records, interleaved.
-# - plan / status: wall time at N vs at 100 000 records (status: median of 3).
+# - plan / status: wall time at N vs at 100 000 records (status: median of 3), and peak RSS.
 # Needs python3, sqlite3, GNU time (/usr/bin/time). Writes nothing into the repository.
 set -euo pipefail
 SIZES=1000000
@@ -254,11 +254,13 @@ bench_plan() {
             for ((i = 0; i < runs; i++)); do
                 timed "$w/t" "$VERN" "$cmd" --store "$w/$s.db" --policy "$PURGE_POLICY" --now "$NOW" >/dev/null
                 cut -d' ' -f1 "$w/t" >>"$w/$cmd.$s"
+                cut -d' ' -f2 "$w/t" >>"$w/$cmd.$s.kib"
             done
         done
         local b s; b=$(sort -n "$w/$cmd.big" | sed -n "$(((runs + 1) / 2))p"); s=$(sort -n "$w/$cmd.small" | sed -n "$(((runs + 1) / 2))p")
-        echo "$cmd: $b s at $n records, $s s at $SMALL records"
-        row "$cmd (vs $SMALL store)" "$n" "$b" "$s" - "$([ "$runs" = 3 ] && echo 'median of 3' || echo '1 run')"
+        local bkb skb; bkb=$(sort -n "$w/$cmd.big.kib" | tail -1); skb=$(sort -n "$w/$cmd.small.kib" | tail -1)
+        echo "$cmd: $b s at $n records, $s s at $SMALL records (peak RSS $((bkb / 1024)) / $((skb / 1024)) MiB)"
+        row "$cmd (vs $SMALL store)" "$n" "$b" "$s" - "$([ "$runs" = 3 ] && echo 'median of 3' || echo '1 run'), peak RSS $((bkb / 1024)) / $((skb / 1024)) MiB"
     done
     rm -rf "$w"
 }

@@ -5,6 +5,7 @@
 #include "batch_plan.hpp"
 #include "cases_at_start.hpp"
 #include "pending_subjects.hpp"
+#include "subject_tally.hpp"
 #include "vern/audit.hpp"
 #include "vern/engine.hpp"
 #include "vern/outbox.hpp"
@@ -14,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
-#include <unordered_map>
 
 namespace vern {
 namespace {
@@ -62,30 +62,18 @@ class PurgeRun {
                 kept_subjects.insert(h.subject_rowid);
             }
         }
-        // Per subject: linked records seen, and how many of them go (deleted or unlinked).
-        std::unordered_map<RowId, std::pair<std::int64_t, std::int64_t>> subjects;
+        SubjectTally subjects;
         RecordScan scan = make_scan(0);
         m_store.scan_records(scan, [&](std::span<const ScannedRecord> batch) {
             BatchPlan plan = m_planner.plan(batch);
             if (m_count_subjects) {
-                for (const ScannedRecord& s : batch) {
-                    if (s.record.subject_rowid != 0) {
-                        ++subjects[s.record.subject_rowid].first;
-                    }
-                }
-                for (RowId sid : plan.candidates) {
-                    ++subjects[sid].second;
-                }
+                subjects.add(batch, plan.candidates);
             }
             account(plan, 0);
             emit(plan);
             return true;
         });
-        for (const auto& [sid, counts] : subjects) {
-            if (counts.second > 0 && counts.first == counts.second && !kept_subjects.count(sid)) {
-                ++m_result.subjects_removed;
-            }
-        }
+        m_result.subjects_removed += subjects.removed(kept_subjects);
         m_result.subjects_removed += m_store.remove_emptied_subjects(false);
         // Subjects a killed run left without records: the run removes them first.
         m_result.subjects_removed += m_pending.count_left(kept_subjects);
