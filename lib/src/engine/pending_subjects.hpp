@@ -27,7 +27,7 @@ class PendingSubjects {
     // At most this many subjects wait in memory (8 bytes each); then they are looked at.
     static constexpr std::size_t k_limit = std::size_t{1} << 18;
     // Subjects per delete_orphan_subjects statement (bounds its temporary memory).
-    static constexpr std::size_t k_chunk = 10000;
+    static constexpr std::size_t k_chunk = 1000;
 
     PendingSubjects(Store& store, Instant now) : m_store(store), m_now(now) {}
 

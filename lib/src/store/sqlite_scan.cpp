@@ -7,6 +7,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <map>
+#include <memory>
 #include <set>
 #include <unordered_map>
 
@@ -95,22 +98,26 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
             if (batch.empty()) return;
             after = batch.back().record.rowid;
 
-            std::unordered_map<RowId, size_t> by_rid;
-            std::unordered_map<RowId, std::vector<size_t>> by_sid;
-            std::unordered_map<RowId, std::shared_ptr<SubjectHistory>> histories;
+            // The batch is in rowid order: a record is found by binary search, its subject's
+            // history and consents through one map keyed by sid (no per-record allocations).
             std::vector<RowId> rids;
+            rids.reserve(batch.size());
+            for (const ScannedRecord& r : batch) rids.push_back(r.record.rowid);
+            const auto record_at = [&](RowId rid) -> ScannedRecord* {
+                auto it = std::lower_bound(rids.begin(), rids.end(), rid);
+                if (it == rids.end() || *it != rid) return nullptr;
+                return &batch[static_cast<std::size_t>(it - rids.begin())];
+            };
+            struct SubjectSlot {
+                std::shared_ptr<SubjectHistory> history = std::make_shared<SubjectHistory>();
+                std::map<std::string, bool> consents;
+            };
+            std::unordered_map<RowId, SubjectSlot> subjects;
+            subjects.reserve(batch.size());
             std::vector<RowId> sids;
-            for (size_t i = 0; i < batch.size(); ++i) {
-                by_rid.emplace(batch[i].record.rowid, i);
-                rids.push_back(batch[i].record.rowid);
-                RowId sid = batch[i].record.subject_rowid;
-                if (sid == 0) continue;
-                auto& list = by_sid[sid];
-                if (list.empty()) {
-                    sids.push_back(sid);
-                    histories.emplace(sid, std::make_shared<SubjectHistory>());
-                }
-                list.push_back(i);
+            for (const ScannedRecord& r : batch) {
+                const RowId sid = r.record.subject_rowid;
+                if (sid != 0 && subjects.try_emplace(sid).second) sids.push_back(sid);
             }
             const std::string rids_json = json_array(rids);
             const std::string sids_json = json_array(sids);
@@ -121,9 +128,9 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 record_events.bind(2, now);
                 if (!scan.all_event_kinds) record_events.bind(3, kinds_json);
                 while (record_events.executeStep()) {
-                    auto it = by_rid.find(record_events.getColumn(0).getInt64());
-                    if (it == by_rid.end()) continue;
-                    batch[it->second].record_events[record_events.getColumn(1).getString()] =
+                    ScannedRecord* r = record_at(record_events.getColumn(0).getInt64());
+                    if (!r) continue;
+                    r->record_events[record_events.getColumn(1).getString()] =
                         from_db(record_events.getColumn(2).getInt64());
                 }
                 record_events.reset();
@@ -133,9 +140,9 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                     subject_events.bind(2, now);
                     if (!scan.all_event_kinds) subject_events.bind(3, kinds_json);
                     while (subject_events.executeStep()) {
-                        auto it = histories.find(subject_events.getColumn(0).getInt64());
-                        if (it == histories.end()) continue;
-                        it->second->events.push_back(
+                        auto it = subjects.find(subject_events.getColumn(0).getInt64());
+                        if (it == subjects.end()) continue;
+                        it->second.history->events.push_back(
                             EventGroup{subject_events.getColumn(1).getString(),
                                        subject_events.getColumn(2).getString(),
                                        from_db(subject_events.getColumn(3).getInt64())});
@@ -148,17 +155,13 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 cases.bind(1, sids_json);
                 cases.bind(2, now);
                 while (cases.executeStep()) {
-                    auto it = histories.find(cases.getColumn(0).getInt64());
-                    if (it == histories.end()) continue;
-                    it->second->cases[cases.getColumn(1).getString()] =
+                    auto it = subjects.find(cases.getColumn(0).getInt64());
+                    if (it == subjects.end()) continue;
+                    it->second.history->cases[cases.getColumn(1).getString()] =
                         from_db(cases.getColumn(2).getInt64());
                 }
                 cases.reset();
             }
-            for (auto& [sid, history] : histories) {
-                for (size_t i : by_sid[sid]) batch[i].subject = history;
-            }
-
             if (!scan.consent_purposes.empty() && !sids.empty()) {
                 consents.reset();
                 consents.bind(1, sids_json);
@@ -166,13 +169,18 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 consents.bind(3, now);
                 // Rows come in time order per (subject, purpose); the last one decides.
                 while (consents.executeStep()) {
-                    auto it = by_sid.find(consents.getColumn(0).getInt64());
-                    if (it == by_sid.end()) continue;
-                    std::string purpose = consents.getColumn(1).getString();
-                    bool given = consents.getColumn(2).getInt() != 0;
-                    for (size_t i : it->second) batch[i].consents[purpose] = given;
+                    auto it = subjects.find(consents.getColumn(0).getInt64());
+                    if (it == subjects.end()) continue;
+                    it->second.consents[consents.getColumn(1).getString()] =
+                        consents.getColumn(2).getInt() != 0;
                 }
                 consents.reset();
+            }
+            for (ScannedRecord& r : batch) {
+                if (r.record.subject_rowid == 0) continue;
+                const SubjectSlot& slot = subjects.find(r.record.subject_rowid)->second;
+                r.subject = slot.history;
+                for (const auto& [purpose, given] : slot.consents) r.consents[purpose] = given;
             }
 
             if (!on_batch(std::span<const ScannedRecord>(batch.data(), batch.size()))) return;
