@@ -619,7 +619,7 @@ TEST_CASE("store::outbox migration 4 -> 5" * doctest::skip(vern::testing::on_pos
     create.create = true;
     {
         auto s = open_store(path, create);
-        CHECK(s->open_report().schema_version == 5);
+        CHECK(s->open_report().schema_version == k_schema_version);
         WriteTransaction tx(*s);
         s->ensure_subject("K-1", at(0));
         tx.commit();
@@ -629,11 +629,11 @@ TEST_CASE("store::outbox migration 4 -> 5" * doctest::skip(vern::testing::on_pos
         db.exec("DROP TABLE outbox; UPDATE meta SET value = '4' WHERE key = 'schema_version';");
     }
     CHECK_THROWS_WITH(open_store(path),
-                      doctest::Contains("has schema version 4 and needs version 5"));
+                      doctest::Contains("has schema version 4 and needs version 6"));
     {
         auto s = open_store(path, create);
         CHECK(s->open_report().schema_before == 4);
-        CHECK(s->open_report().schema_version == 5);
+        CHECK(s->open_report().schema_version == k_schema_version);
         CHECK(s->find_subject("K-1"));
         CHECK(s->notices({.system = "", .pending_only = false}).empty());
         CHECK(add(*s, {notice("n1", "a", 100)}) == 1);

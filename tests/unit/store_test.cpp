@@ -403,7 +403,7 @@ TEST_CASE("store::requests: a request without a subject keeps its selector kind"
 }
 
 // SQLite-only: a store file of schema version 3 (PostgreSQL stores start at version 5).
-TEST_CASE("store::migration 3 -> 5: requests.selector and the outbox added, data kept" *
+TEST_CASE("store::migration 3 -> 6: requests.selector and the outbox added, data kept" *
           doctest::skip(vern::testing::on_postgresql())) {
     const std::string dir = temp_dir();
     const std::string path = dir + "/s.db";
@@ -412,7 +412,7 @@ TEST_CASE("store::migration 3 -> 5: requests.selector and the outbox added, data
     std::int64_t qid = 0;
     {
         auto s = open_store(path, create);
-        CHECK(s->open_report().schema_version == 5);
+        CHECK(s->open_report().schema_version == k_schema_version);
         WriteTransaction tx(*s);
         auto subject = s->ensure_subject("K-1", at(0)).first;
         Request r;
@@ -431,11 +431,11 @@ TEST_CASE("store::migration 3 -> 5: requests.selector and the outbox added, data
                 "UPDATE meta SET value = '3' WHERE key = 'schema_version';");
     }
     CHECK_THROWS_WITH(open_store(path),
-                      doctest::Contains("has schema version 3 and needs version 5"));
+                      doctest::Contains("has schema version 3 and needs version 6"));
     {
         auto s = open_store(path, create);
         CHECK(s->open_report().schema_before == 3);
-        CHECK(s->open_report().schema_version == 5);
+        CHECK(s->open_report().schema_version == k_schema_version);
         CHECK(s->notices(NoticeQuery{}).empty());
         auto r = s->find_request(qid);
         REQUIRE(r);

@@ -184,8 +184,19 @@ CREATE INDEX outbox_pseudonym ON outbox(pseudonym) WHERE pseudonym IS NOT NULL;
 )sql");
 }
 
+// Version 6 (migrate_5_to_6): the event indexes, partial.
+void migrate_5_to_6(pg::Connection& db) {
+    db.exec_script(
+        "DROP INDEX events_subject;"
+        "CREATE INDEX events_subject ON events(sid, kind, case_id, at) WHERE sid IS NOT NULL;"
+        "DROP INDEX events_record;"
+        "CREATE INDEX events_record ON events(rid, kind, at) WHERE rid IS NOT NULL;"
+        "DROP INDEX events_global;"
+        "CREATE INDEX events_global ON events(scope, kind, at) WHERE scope = 'global';");
+}
+
 constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3, migrate_3_to_4,
-                                      migrate_4_to_5};
+                                      migrate_4_to_5, migrate_5_to_6};
 static_assert(std::size(k_migrations) == k_schema_version - 1,
               "a PostgreSQL migration for every schema version");
 

@@ -192,9 +192,23 @@ CREATE INDEX outbox_pseudonym ON outbox(pseudonym) WHERE pseudonym IS NOT NULL;
 )sql");
 }
 
+// Version 6: the three event indexes become partial, each over the events it serves (subject
+// events by subject, record events by record, global events by kind). A full index also held an
+// entry for every event of the other scopes (NULL sid or rid, sorted by kind and time: scattered
+// over the index), so deleting a record's events or a subject's touched random pages of indexes
+// that never answer for them; a purge at 1 000 000 records ran about 20 % faster without them.
+void migrate_5_to_6(SQLite::Database& db) {
+    db.exec("DROP INDEX events_subject;"
+            "CREATE INDEX events_subject ON events(sid, kind, case_id, at) WHERE sid IS NOT NULL;"
+            "DROP INDEX events_record;"
+            "CREATE INDEX events_record ON events(rid, kind, at) WHERE rid IS NOT NULL;"
+            "DROP INDEX events_global;"
+            "CREATE INDEX events_global ON events(scope, kind, at) WHERE scope = 'global';");
+}
+
 // k_migrations[i] migrates from version i+1 to i+2.
 constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3, migrate_3_to_4,
-                                      migrate_4_to_5};
+                                      migrate_4_to_5, migrate_5_to_6};
 
 void set_meta(SQLite::Database& db, const char* key, const std::string& value) {
     SQLite::Statement s(db, "INSERT INTO meta(key, value) VALUES (?, ?) "
