@@ -221,16 +221,30 @@ value_in_files() {
                 AND position(convert_to('$1', 'UTF8') IN
                              pg_read_binary_file(pg_relation_filepath(c.oid))) > 0"
 }
+# purge_vacuum_until_gone TEXT: `vern purge --vacuum` until TEXT is in none of the files. VACUUM
+# FULL keeps a deleted row that an open snapshot of another session can still see (man
+# vern-store(5)); the other tests of a parallel ctest run share this database and may hold one
+# for a moment, so the run is repeated (as an operator would) while another session holds a
+# snapshot, at most 10 times. Returns 1 if TEXT stays.
+purge_vacuum_until_gone() {
+    local i
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        VERN_STORE=c.db vern purge --now $NOW --vacuum
+        expect_rc 0
+        [ "$(value_in_files "$1")" != 0 ] || return 0
+        [ -n "$(pg_psql -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+                            AND backend_xmin IS NOT NULL AND pid <> pg_backend_pid()")" ] || return 1
+        sleep 2
+    done
+    return 1
+}
 [ "$(value_in_files MARKER0000000)" -ge 1 ] || fail "the marker is not in the files to begin with"
-VERN_STORE=c.db vern purge --now $NOW --vacuum
-expect_rc 0
+purge_vacuum_until_gone MARKER0000000 || fail "a deleted value is still in the table files"
 [ "$(sql c.db "SELECT count(*) FROM records WHERE id = 'c-0'")" = 0 ] || fail "c-0 not deleted"
-[ "$(value_in_files MARKER0000000)" = 0 ] || fail "a deleted value is still in the table files"
 [ "$(value_in_files MARKER0000001)" -ge 1 ] || fail "a kept value is missing from the files"
 # and an erasure: the subject's identifier rows go from the index too
 VERN_STORE=c.db vern erase --subject S1 --reason "test"
 expect_rc 0
-VERN_STORE=c.db vern purge --now $NOW --vacuum
-[ "$(value_in_files s1@example.no)" = 0 ] || fail "an erased e-mail address is still in the files"
+purge_vacuum_until_gone s1@example.no || fail "an erased e-mail address is still in the files"
 
 finish
