@@ -51,10 +51,15 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
 
         const std::string kind_filter =
             scan.all_event_kinds ? "" : " AND e.kind IN (SELECT value FROM json_each(?3))";
+        // A batch of a scan over the whole store (or some categories) is a run of rowids: its
+        // record events are one range of the index. A subject's or a single record's scan is
+        // scattered across the store, so it names its rowids.
+        const bool rid_range = !scan.subject_rowid && !scan.record_id;
         SQLite::Statement record_events(
-            *m_db, "SELECT e.rid, e.kind, max(e.at) FROM events e WHERE e.rid IN "
-                   "(SELECT value FROM json_each(?1)) AND e.at <= ?2" + kind_filter +
-                       " GROUP BY e.rid, e.kind");
+            *m_db, std::string("SELECT e.rid, e.kind, max(e.at) FROM events e WHERE ") +
+                       (rid_range ? "e.rid BETWEEN ?1 AND ?4"
+                                  : "e.rid IN (SELECT value FROM json_each(?1))") +
+                       " AND e.at <= ?2" + kind_filter + " GROUP BY e.rid, e.kind");
         // The latest subject event per (kind, case): enough to anchor every record (store.hpp).
         SQLite::Statement subject_events(
             *m_db, "SELECT e.sid, e.kind, ifnull(e.case_id, ''), max(e.at) FROM events e "
@@ -70,6 +75,18 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                    "(SELECT value FROM json_each(?1)) AND purpose IN "
                    "(SELECT value FROM json_each(?2)) AND at <= ?3 "
                    "ORDER BY sid, purpose, at, given DESC");
+        // Most stores have no cases, and many no consents or subject events: one probe of a
+        // (partial) index per scan skips a query per batch that could only come back empty.
+        const auto any = [&](const char* probe) {
+            SQLite::Statement s(*m_db, probe);
+            return s.executeStep();
+        };
+        const bool subject_events_exist =
+            want_events && any("SELECT 1 FROM events WHERE sid IS NOT NULL LIMIT 1");
+        const bool cases_exist =
+            scan.cases && any("SELECT 1 FROM records WHERE case_id IS NOT NULL LIMIT 1");
+        const bool consents_exist =
+            !scan.consent_purposes.empty() && any("SELECT 1 FROM consents LIMIT 1");
         const std::string categories_json = json_array(scan.categories);
         const std::string kinds_json = json_array(scan.event_kinds);
         const std::string purposes_json = json_array(scan.consent_purposes);
@@ -119,12 +136,17 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 const RowId sid = r.record.subject_rowid;
                 if (sid != 0 && subjects.try_emplace(sid).second) sids.push_back(sid);
             }
-            const std::string rids_json = json_array(rids);
+            const std::string rids_json = rid_range ? std::string() : json_array(rids);
             const std::string sids_json = json_array(sids);
 
             if (want_events) {
                 record_events.reset();
-                record_events.bind(1, rids_json);
+                if (rid_range) {
+                    record_events.bind(1, rids.front());
+                    record_events.bind(4, rids.back());
+                } else {
+                    record_events.bind(1, rids_json);
+                }
                 record_events.bind(2, now);
                 if (!scan.all_event_kinds) record_events.bind(3, kinds_json);
                 while (record_events.executeStep()) {
@@ -134,7 +156,7 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                         from_db(record_events.getColumn(2).getInt64());
                 }
                 record_events.reset();
-                if (!sids.empty()) {
+                if (subject_events_exist && !sids.empty()) {
                     subject_events.reset();
                     subject_events.bind(1, sids_json);
                     subject_events.bind(2, now);
@@ -150,7 +172,7 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                     subject_events.reset();
                 }
             }
-            if (scan.cases && !sids.empty()) {
+            if (cases_exist && !sids.empty()) {
                 cases.reset();
                 cases.bind(1, sids_json);
                 cases.bind(2, now);
@@ -162,7 +184,7 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 }
                 cases.reset();
             }
-            if (!scan.consent_purposes.empty() && !sids.empty()) {
+            if (consents_exist && !sids.empty()) {
                 consents.reset();
                 consents.bind(1, sids_json);
                 consents.bind(2, purposes_json);
