@@ -77,10 +77,8 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                    "ORDER BY sid, purpose, at, given DESC");
         // Most stores have no cases, and many no consents or subject events: one probe of a
         // (partial) index per scan skips a query per batch that could only come back empty.
-        const auto any = [&](const char* probe) {
-            SQLite::Statement s(*m_db, probe);
-            return s.executeStep();
-        };
+        // Prepared once per connection (stmt()): a purge scans once per batch.
+        const auto any = [&](const char* probe) { return stmt(probe)->executeStep(); };
         const bool subject_events_exist =
             want_events && any("SELECT 1 FROM events WHERE sid IS NOT NULL LIMIT 1");
         const bool cases_exist =
