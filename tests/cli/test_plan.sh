@@ -95,6 +95,8 @@ vern plan --now 2026-04-18 --within 5d --json
 expect_json 'd["within"]' 5d
 expect_json 'd["until"]' 2026-04-22T22:00:00Z
 expect_json 'sorted((r["id"], r["rule"]) for r in d["upcoming"])' "[('chat-1', 'chat-30d'), ('tool-1', 'tool-after-subscription')]"
+# The upcoming records name their subjects (the scan reads refs only when something shows them).
+expect_json 'sorted((r["id"], r["subject"]) for r in d["upcoming"])' "[('chat-1', 'S1'), ('tool-1', 'S5')]"
 expect_json 'd["upcoming_deleted"]' 2
 expect_json 'd["upcoming_anonymized"]' 0
 vern plan --now 2026-04-18 --within 5d

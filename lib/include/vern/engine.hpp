@@ -111,6 +111,7 @@ struct EvaluationScope {
     std::optional<RowId> subject_rowid;   // only this subject's records
     std::optional<std::string> record_id; // only this record
     std::size_t batch_size = 10000;
+    bool subject_refs = true;             // fill StoredRecord::subject (RecordScan::subject_refs)
 };
 
 // Called with each batch of evaluations (rowid order); return false to stop. The evaluations'

@@ -167,6 +167,10 @@ struct RecordScan {
     std::vector<std::string> consent_purposes; // purposes for which consents is filled
     std::size_t batch_size = 10000;
     RowId after_rowid = 0;                 // resume after this rowid
+    // Fill StoredRecord::subject (the ref). Deciding needs only subject_rowid; the ref is for
+    // what is shown or sent. Without it the scan does not read the subjects table, whose pages,
+    // one per record in a random order, do not fit the cache of a large store.
+    bool subject_refs = true;
 };
 
 // The latest subject event of one kind and one case (empty case: the caseless events), at or

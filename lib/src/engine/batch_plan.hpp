@@ -63,6 +63,12 @@ class BatchPlanner {
 
     BatchPlan plan(std::span<const ScannedRecord> batch) const;
 
+    // Whether plan() shows or sends subject refs (listed and upcoming records, notices); if not,
+    // the scan need not read them (RecordScan::subject_refs).
+    bool needs_subject_refs() const {
+        return m_opts.list || m_horizon.has_value() || !m_notified_categories.empty();
+    }
+
   private:
     std::size_t index_of(const Rule* rule) const { return m_rule_index.at(rule); }
     PurgedRecord entry(const StoredRecord& r, const Rule& rule, Instant due) const;

@@ -360,6 +360,7 @@ void evaluate_records(Store& store, const Policy& policy, Instant now,
     scan.subject_rowid = scope.subject_rowid;
     scan.record_id = scope.record_id;
     scan.batch_size = scope.batch_size;
+    scan.subject_refs = scope.subject_refs;
     std::vector<RecordEvaluation> out;
     store.scan_records(scan, [&](std::span<const ScannedRecord> batch) {
         out.clear();

@@ -130,6 +130,7 @@ class PurgeRun {
         RecordScan scan = scan_for_policy(m_policy, m_opts.now);
         scan.batch_size = m_opts.batch_size;
         scan.after_rowid = after;
+        scan.subject_refs = m_planner.needs_subject_refs();
         return scan;
     }
 

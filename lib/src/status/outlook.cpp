@@ -40,7 +40,9 @@ RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant n
     outlook.policy_digest = policy.digest;
     std::map<std::string, CategoryDue> overdue;
     std::map<std::string, CategoryDue> upcoming;
-    evaluate_records(store, policy, now, EvaluationScope{},
+    EvaluationScope scope;
+    scope.subject_refs = false; // counts only
+    evaluate_records(store, policy, now, scope,
                      [&](std::span<const RecordEvaluation> batch) {
                          for (const RecordEvaluation& ev : batch) {
                              if (ev.decision == Decision::held) {

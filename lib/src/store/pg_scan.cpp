@@ -28,9 +28,12 @@ void PgStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch
     }
 
     // The records query, built once per scan like SQLite's (planned with the filters it has).
-    std::string sql = "SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, r.fields, "
-                      "r.applied, r.unlinked, r.case_id FROM records r "
-                      "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid > $1";
+    std::string sql = scan.subject_refs
+                          ? "SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, r.fields, "
+                            "r.applied, r.unlinked, r.case_id FROM records r "
+                            "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid > $1"
+                          : "SELECT r.rid, r.id, r.sid, NULL, r.category, r.created, r.fields, "
+                            "r.applied, r.unlinked, r.case_id FROM records r WHERE r.rid > $1";
     std::vector<pg::Param> params{pg::param(scan.after_rowid)};
     if (!scan.categories.empty()) {
         params.push_back(pg::param(pg::array_literal(scan.categories)));

@@ -38,9 +38,13 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
             if (!h.category.empty()) held_categories.insert(h.category);
         }
 
-        std::string sql = "SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, r.fields, "
-                          "r.applied, r.unlinked, r.case_id FROM records r "
-                          "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid > ?1";
+        std::string sql = scan.subject_refs
+                              ? "SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, "
+                                "r.fields, r.applied, r.unlinked, r.case_id FROM records r "
+                                "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid > ?1"
+                              : "SELECT r.rid, r.id, r.sid, NULL, r.category, r.created, "
+                                "r.fields, r.applied, r.unlinked, r.case_id FROM records r "
+                                "WHERE r.rid > ?1";
         if (!scan.categories.empty()) {
             sql += " AND r.category IN (SELECT value FROM json_each(?2))";
         }
