@@ -37,7 +37,7 @@ namespace vern {
 
 // The schema version this build writes. NOTE: persisted in the store's `meta` table; bump it by
 // exactly one with every migration (lib/src/store/sqlite_schema.cpp).
-inline constexpr int k_schema_version = 6;
+inline constexpr int k_schema_version = 7;
 
 struct StoreOptions {
     bool create = false;     // create the store if it does not exist (only `vern init`)

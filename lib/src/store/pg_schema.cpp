@@ -195,8 +195,15 @@ void migrate_5_to_6(pg::Connection& db) {
         "CREATE INDEX events_global ON events(scope, kind, at) WHERE scope = 'global';");
 }
 
+// Version 7 (migrate_6_to_7): the records' category index on the category alone (the SQLite
+// migration says why).
+void migrate_6_to_7(pg::Connection& db) {
+    db.exec_script("DROP INDEX IF EXISTS records_category_created;"
+                   "CREATE INDEX IF NOT EXISTS records_category ON records(category);");
+}
+
 constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3, migrate_3_to_4,
-                                      migrate_4_to_5, migrate_5_to_6};
+                                      migrate_4_to_5, migrate_5_to_6, migrate_6_to_7};
 static_assert(std::size(k_migrations) == k_schema_version - 1,
               "a PostgreSQL migration for every schema version");
 
