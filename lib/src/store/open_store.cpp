@@ -117,7 +117,7 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
         // closing it (a WAL recovery, the last reader's checkpoint): wait for those a few
         // seconds even with --lock-timeout 0, rather than fail a nightly purge with 75 because
         // a monitoring script read the store at that moment. Transactions then wait
-        // lock_timeout for other programs' writes (setBusyTimeout below).
+        // lock_timeout, at least a second, for other programs' writes (setBusyTimeout below).
         auto db = std::make_unique<SQLite::Database>(
             path, flags, std::max(k_sqlite_busy_floor_seconds, options.lock_timeout) * 1000);
         db->exec("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
@@ -163,7 +163,7 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
         }
         report.schema_version = k_schema_version;
         if (version == 0) report.created = true;
-        db->setBusyTimeout(std::max(0, options.lock_timeout) * 1000);
+        db->setBusyTimeout(store::sqlite_write_wait_seconds(options.lock_timeout) * 1000);
         return std::make_unique<store::SqliteStore>(path, std::move(writer_lock), std::move(db),
                                                     options, std::move(report));
     } catch (const Error&) {

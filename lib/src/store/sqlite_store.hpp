@@ -15,6 +15,19 @@
 
 namespace vern::store {
 
+// SQLite's write lock, once a run holds the writer lock (flock), is held by other vern runs never
+// and by readers only for an instant: a reader that races a commit for the WAL index header
+// takes it to re-read the header. A transaction therefore waits at least this long for it even
+// with --lock-timeout 0, so that a monitoring script's read between two purge batches cannot make
+// the nightly purge exit 75; a program really writing the store still gets 75 soon after.
+inline constexpr int k_sqlite_write_wait_floor_seconds = 1;
+
+// Seconds a transaction waits for SQLite's write lock: --lock-timeout, at least the floor above.
+inline int sqlite_write_wait_seconds(int lock_timeout) {
+    return lock_timeout > k_sqlite_write_wait_floor_seconds ? lock_timeout
+                                                            : k_sqlite_write_wait_floor_seconds;
+}
+
 // A cached statement in use: reset when the lease ends, so no read stays open by accident.
 class StatementLease {
   public:
