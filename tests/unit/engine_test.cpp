@@ -492,6 +492,66 @@ TEST_CASE("anchor: a subject event anchors only records that existed when it hap
     CHECK(new_st.anchor_event->source == AnchorEvent::Source::subject);
 }
 
+TEST_CASE("scan: the subject's history is read for the records whose rules need it, and for "
+          "every record under a `*` rule, even one of a category the policy no longer lists") {
+    // scan_for_policy narrows the subject lookups to the categories of history-reading rules
+    // (RecordScan::history_categories); a `*` rule covers categories outside the policy too.
+    Policy p = policy_from(R"(
+[[rule]]
+id = "closed-7d"
+category = "*"
+after = "event:closed"
+keep = "7d"
+action = "delete"
+)");
+    auto s = memory_store();
+    add_record(*s, "retired-1", "K", "retired", "2026-01-10T10:00:00Z");
+    add_record(*s, "chat-1", "K", "chat", "2026-01-11T10:00:00Z");
+    add_event(*s, EventScope::subject, "K", "closed", "2026-02-01T10:00:00Z");
+    for (const char* id : {"retired-1", "chat-1"}) {
+        INFO(id);
+        RuleStatus st = rule_of(*s, p, "2026-03-01T00:00:00Z", id);
+        CHECK(st.status == RuleState::due);
+        REQUIRE(st.anchor);
+        CHECK(format_utc(*st.anchor) == "2026-02-01T10:00:00Z");
+    }
+    CHECK(run(*s, p, "2026-03-01T00:00:00Z").deleted == 2);
+
+    // Only chat reads events: a log record of the same subject, in the same batch, is decided
+    // by its own rule and the chat record still gets the subject's history.
+    Policy q = policy_from(R"(
+[[rule]]
+id = "chat-closed-7d"
+category = "chat"
+after = "event:closed"
+keep = "7d"
+action = "delete"
+
+[[rule]]
+id = "log-30d"
+category = "log"
+after = "created"
+keep = "30d"
+action = "delete"
+)");
+    add_record(*s, "log-2", "L", "log", "2026-01-10T10:00:00Z");
+    add_record(*s, "chat-2", "L", "chat", "2026-01-10T10:00:00Z");
+    add_event(*s, EventScope::subject, "L", "closed", "2026-01-20T10:00:00Z");
+    RuleStatus chat = rule_of(*s, q, "2026-01-28T00:00:00Z", "chat-2");
+    CHECK(chat.status == RuleState::due);
+    REQUIRE(chat.anchor);
+    CHECK(format_utc(*chat.anchor) == "2026-01-20T10:00:00Z");
+    RuleStatus log = rule_of(*s, q, "2026-01-28T00:00:00Z", "log-2");
+    CHECK(log.rule->id == "log-30d");
+    CHECK(log.status == RuleState::not_due);
+    REQUIRE(log.due);
+    CHECK(format_utc(*log.due) == "2026-02-09T10:00:00Z");
+    PurgeResult r = run(*s, q, "2026-01-28T00:00:00Z");
+    CHECK(r.deleted == 1);
+    CHECK(s->find_record("log-2"));
+    CHECK_FALSE(s->find_record("chat-2"));
+}
+
 TEST_CASE("anchor: a record event anchors its record whenever it happened") {
     Policy p = policy_from(k_episode_rules);
     auto s = memory_store();

@@ -171,6 +171,11 @@ struct RecordScan {
     // what is shown or sent. Without it the scan does not read the subjects table, whose pages,
     // one per record in a random order, do not fit the cache of a large store.
     bool subject_refs = true;
+    // The categories whose records need their subject's history and consents (rules anchored on
+    // events or activity, consent conditions); nullopt: every category. Records of the other
+    // categories get no SubjectHistory and no consents, and their subjects are not looked up:
+    // with subjects scattered over the store, that is one random index seek per record saved.
+    std::optional<std::vector<std::string>> history_categories;
 };
 
 // The latest subject event of one kind and one case (empty case: the caseless events), at or

@@ -329,7 +329,14 @@ RecordScan scan_for_policy(const Policy& policy, Instant now) {
     scan.now = now;
     std::set<std::string> kinds;
     std::set<std::string> purposes;
+    std::set<std::string> history_categories; // of the rules that read the subject's history
+    bool history_everywhere = false;
     for (const Rule& rule : policy.rules) {
+        if (rule.after.kind == AnchorKind::event || rule.after.kind == AnchorKind::last_activity ||
+            !rule.if_consent.empty() || !rule.unless_consent.empty()) {
+            if (rule.all_categories) history_everywhere = true;
+            history_categories.insert(rule.categories.begin(), rule.categories.end());
+        }
         if (rule.after.kind == AnchorKind::event) {
             kinds.insert(rule.after.event_kind);
             scan.cases = true;
@@ -349,6 +356,9 @@ RecordScan scan_for_policy(const Policy& policy, Instant now) {
     }
     scan.event_kinds.assign(kinds.begin(), kinds.end());
     scan.consent_purposes.assign(purposes.begin(), purposes.end());
+    if (!history_everywhere) {
+        scan.history_categories.emplace(history_categories.begin(), history_categories.end());
+    }
     return scan;
 }
 

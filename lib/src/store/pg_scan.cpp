@@ -72,6 +72,7 @@ void PgStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch
         if (batch.empty()) return;
         params.front() = pg::param(batch.back().record.rowid);
 
+        const HistoryFilter needs_history(scan);
         std::unordered_map<RowId, size_t> by_rid;
         std::unordered_map<RowId, std::vector<size_t>> by_sid;
         std::unordered_map<RowId, std::shared_ptr<SubjectHistory>> histories;
@@ -81,7 +82,7 @@ void PgStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch
             by_rid.emplace(batch[i].record.rowid, i);
             rids.push_back(batch[i].record.rowid);
             RowId sid = batch[i].record.subject_rowid;
-            if (sid == 0) continue;
+            if (sid == 0 || !needs_history(batch[i].record.category)) continue;
             auto& list = by_sid[sid];
             if (list.empty()) {
                 sids.push_back(sid);

@@ -89,6 +89,7 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
             scan.cases && any("SELECT 1 FROM records WHERE case_id IS NOT NULL LIMIT 1");
         const bool consents_exist =
             !scan.consent_purposes.empty() && any("SELECT 1 FROM consents LIMIT 1");
+        const HistoryFilter needs_history(scan);
         const std::string categories_json = json_array(scan.categories);
         const std::string kinds_json = json_array(scan.event_kinds);
         const std::string purposes_json = json_array(scan.consent_purposes);
@@ -136,7 +137,10 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
             std::vector<RowId> sids;
             for (const ScannedRecord& r : batch) {
                 const RowId sid = r.record.subject_rowid;
-                if (sid != 0 && subjects.try_emplace(sid).second) sids.push_back(sid);
+                if (sid != 0 && needs_history(r.record.category) &&
+                    subjects.try_emplace(sid).second) {
+                    sids.push_back(sid);
+                }
             }
             const std::string rids_json = rid_range ? std::string() : json_array(rids);
             const std::string sids_json = json_array(sids);
@@ -201,7 +205,7 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 consents.reset();
             }
             for (ScannedRecord& r : batch) {
-                if (r.record.subject_rowid == 0) continue;
+                if (r.record.subject_rowid == 0 || !needs_history(r.record.category)) continue;
                 const SubjectSlot& slot = subjects.find(r.record.subject_rowid)->second;
                 r.subject = slot.history;
                 for (const auto& [purpose, given] : slot.consents) r.consents[purpose] = given;

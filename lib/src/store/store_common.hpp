@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,5 +46,22 @@ struct IdentifierRow {
 // string or an integer, normalised, unless that leaves nothing. identifiers.cpp
 void identifier_rows(const Identifiers& ids, const nlohmann::json& fields,
                      std::vector<IdentifierRow>& out);
+
+// RecordScan::history_categories as a predicate on a record's category (both scans).
+class HistoryFilter {
+  public:
+    explicit HistoryFilter(const RecordScan& scan)
+        : m_all(!scan.history_categories),
+          m_categories(m_all ? std::set<std::string, std::less<>>{}
+                             : std::set<std::string, std::less<>>(scan.history_categories->begin(),
+                                                                  scan.history_categories->end())) {}
+    bool operator()(std::string_view category) const {
+        return m_all || m_categories.count(category) != 0;
+    }
+
+  private:
+    bool m_all;
+    std::set<std::string, std::less<>> m_categories;
+};
 
 } // namespace vern::store
