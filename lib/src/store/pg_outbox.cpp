@@ -18,10 +18,6 @@ std::optional<Instant> optional_time(const pg::Result& r, int row, int col) {
     return from_db(r.int64(row, col));
 }
 
-pg::Param text_or_null(const std::string& value) {
-    return value.empty() ? pg::null_param() : pg::param(value);
-}
-
 std::vector<Notice> read_notices(const pg::Result& r) {
     std::vector<Notice> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
