@@ -52,6 +52,7 @@ void PgStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch
 
     const pg::Param kinds = pg::param(pg::array_literal(scan.event_kinds));
     const pg::Param purposes = pg::param(pg::array_literal(scan.consent_purposes));
+    const HistoryFilter needs_history(scan);
 
     std::vector<ScannedRecord> batch;
     while (true) {
@@ -72,7 +73,6 @@ void PgStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch
         if (batch.empty()) return;
         params.front() = pg::param(batch.back().record.rowid);
 
-        const HistoryFilter needs_history(scan);
         std::unordered_map<RowId, size_t> by_rid;
         std::unordered_map<RowId, std::vector<size_t>> by_sid;
         std::unordered_map<RowId, std::shared_ptr<SubjectHistory>> histories;

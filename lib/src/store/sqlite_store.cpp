@@ -104,7 +104,8 @@ void SqliteStore::begin_write() {
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
         throw Error(Code::locked,
                     fmt::format("the store '{}' is locked by another vern run (waited {} s); try "
-                                "again later", m_path, sqlite_write_wait_seconds(m_options.lock_timeout)));
+                                "again later",
+                                m_path, sqlite_write_wait_seconds(m_options.lock_timeout)));
     }
     if (rc != SQLITE_OK) {
         throw Error(rc == SQLITE_READONLY ? Code::permission : Code::io,

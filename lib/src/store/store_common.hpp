@@ -1,9 +1,11 @@
 #pragma once
 // What the store backends (SQLite, PostgreSQL) share: how values are stored (times, applied
 // rules), the keyed pseudonyms, the secret key, the fresh ids of unlinked records and which
-// identifier rows a record's fields give. One definition each, so the backends cannot drift.
+// identifier rows a record's fields give; and which records of a scan need their subject's
+// history. One definition each, so the backends cannot drift.
 //
-// NOTE: all of this is persisted (man vern-store(5)); never change a computation.
+// NOTE: the values, pseudonyms, keys and identifier rows are persisted (man vern-store(5)); never
+// change their computation.
 
 #include "vern/policy.hpp"
 #include "vern/store.hpp"
@@ -50,11 +52,11 @@ void identifier_rows(const Identifiers& ids, const nlohmann::json& fields,
 // RecordScan::history_categories as a predicate on a record's category (both scans).
 class HistoryFilter {
   public:
-    explicit HistoryFilter(const RecordScan& scan)
-        : m_all(!scan.history_categories),
-          m_categories(m_all ? std::set<std::string, std::less<>>{}
-                             : std::set<std::string, std::less<>>(scan.history_categories->begin(),
-                                                                  scan.history_categories->end())) {}
+    explicit HistoryFilter(const RecordScan& scan) : m_all(!scan.history_categories) {
+        if (!m_all) {
+            m_categories.insert(scan.history_categories->begin(), scan.history_categories->end());
+        }
+    }
     bool operator()(std::string_view category) const {
         return m_all || m_categories.count(category) != 0;
     }
