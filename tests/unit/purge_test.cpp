@@ -6,8 +6,12 @@
 #include "test_support.hpp"
 #include "vern/engine.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <fmt/core.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 
@@ -178,6 +182,45 @@ TEST_CASE("store::purge: a subject that never had records is never removed, even
     CHECK(purge(*s, p, options("2026-03-01T00:00:00Z", 10000, true)).subjects_removed == 0);
     CHECK(purge(*s, p, options("2026-03-01T00:00:00Z", 10000)).subjects_removed == 0);
     CHECK(s->find_subject(std::string_view("S-N")));
+}
+
+TEST_CASE("purge: pending rows an older version left ([sid, created] pairs) count only for the "
+          "subject with that creation time; rows of sids count for the sid") {
+    const Policy p = policy();
+    std::string dir = (std::filesystem::temp_directory_path() / "vern-pending-XXXXXX").string();
+    REQUIRE(::mkdtemp(dir.data()) != nullptr);
+    const std::string path = dir + "/s.db";
+    StoreOptions o;
+    o.create = true;
+    RowId old_same = 0, old_reused = 0, plain = 0;
+    {
+        auto s = open_store(path, o);
+        // Subjects without records, as a killed run leaves them (only events keep them here).
+        old_same = add_subject_event(*s, "S-OLD", "last_session", "2026-01-01T10:00:00Z");
+        old_reused = add_subject_event(*s, "S-REUSED", "last_session", "2026-01-01T10:00:00Z");
+        plain = add_subject_event(*s, "S-PLAIN", "last_session", "2026-01-01T10:00:00Z");
+        add_subject_event(*s, "S-OTHER", "last_session", "2026-01-01T10:00:00Z");
+    }
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec(fmt::format(
+            "INSERT INTO meta(key, value) SELECT 'pending_subjects.000000000001', "
+            "json_array(json_array(a.sid, a.created), json_array(b.sid, b.created + 1)) "
+            "FROM subjects a, subjects b WHERE a.sid = {} AND b.sid = {};"
+            "INSERT INTO meta(key, value) VALUES ('pending_subjects.000000000002', '[{}]');",
+            old_same, old_reused, plain));
+    }
+    auto s = open_store(path);
+    CHECK(s->pending_subjects() == std::vector<RowId>{old_same, plain});
+    CHECK(purge(*s, p, options("2026-03-01T00:00:00Z", 10000, true)).subjects_removed == 2);
+    CHECK(purge(*s, p, options("2026-03-01T00:00:00Z", 10000)).subjects_removed == 2);
+    CHECK_FALSE(s->find_subject(std::string_view("S-OLD")));
+    CHECK_FALSE(s->find_subject(std::string_view("S-PLAIN")));
+    CHECK(s->find_subject(std::string_view("S-REUSED")));
+    CHECK(s->find_subject(std::string_view("S-OTHER")));
+    CHECK(s->pending_subjects().empty());
+    s.reset();
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("store::purge: a subject a killed run left pending with an open request is marked "

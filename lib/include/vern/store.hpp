@@ -110,12 +110,14 @@ class Store {
     virtual void mark_kept(RowId subject_rowid) = 0;
     virtual std::int64_t count_subjects() = 0;
     // Subjects whose removal a purge put off: the subjects of the records a batch deleted or
-    // unlinked, written in that batch's transaction (meta keys `pending_subjects.N`, each
-    // subject with its creation time) and given to delete_orphan_subjects later in the run, so
-    // that a run killed before that leaves them for the next run. REQUIRES a write transaction.
+    // unlinked, written in that batch's transaction (meta keys `pending_subjects.N`, JSON
+    // arrays of sids) and given to delete_orphan_subjects later in the run, so that a run killed
+    // before that leaves them for the next run. delete_subject takes a subject out of them
+    // (SQLite may hand a removed subject's sid out again). REQUIRES a write transaction.
     virtual void add_pending_subjects(std::span<const RowId> subjects) = 0;
-    // The pending subjects that still exist as they were (same sid and creation time: SQLite
-    // may hand a removed subject's sid out again) and are not marked emptied; sorted, unique.
+    // The pending subjects that still exist and are not marked emptied; sorted, unique. Rows
+    // written by earlier vern versions hold [sid, created] pairs: such a subject counts only
+    // with the same creation time.
     virtual std::vector<RowId> pending_subjects() = 0;
     // Forgets every pending subject. REQUIRES a write transaction.
     virtual void clear_pending_subjects() = 0;

@@ -9,25 +9,36 @@ namespace vern::store {
 void PgStore::add_pending_subjects(std::span<const RowId> subjects) {
     require_write("add_pending_subjects");
     if (subjects.empty()) return;
-    // Each subject with its creation time, as [[sid, created], ...] (pending_subjects).
+    // The sids alone, as [sid, ...], without a lookup of the subjects (sqlite_pending.cpp).
     db().query("INSERT INTO meta(key, value) SELECT 'pending_subjects.' || "
                "lpad(((SELECT count(*) FROM meta WHERE starts_with(key, 'pending_subjects.')) "
-               "+ 1)::text, 12, '0'), "
-               "coalesce(json_agg(json_build_array(sid, created))::text, '[]') FROM subjects "
-               "WHERE sid = ANY($1::bigint[])",
-               {pg::param(pg::array_literal(subjects))});
+               "+ 1)::text, 12, '0'), $1::text",
+               {pg::param(nlohmann::json(std::vector<RowId>(subjects.begin(), subjects.end()))
+                              .dump())});
 }
 
 std::vector<RowId> PgStore::pending_subjects() {
+    // An element is a sid, or [sid, created] in rows of older versions (sqlite_pending.cpp).
     auto r = db().query("SELECT DISTINCT s.sid FROM meta m "
                         "CROSS JOIN LATERAL json_array_elements(m.value::json) j "
-                        "JOIN subjects s ON s.sid = (j->>0)::bigint AND s.created = (j->>1)::bigint "
+                        "JOIN subjects s ON CASE json_typeof(j) WHEN 'array' THEN "
+                        "  s.sid = (j->>0)::bigint AND s.created = (j->>1)::bigint "
+                        "ELSE s.sid = (j#>>'{}')::bigint END "
                         "WHERE starts_with(m.key, 'pending_subjects.') AND s.emptied IS NULL "
                         "ORDER BY s.sid");
     std::vector<RowId> out;
     out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(r.int64(i, 0));
     return out;
+}
+
+void PgStore::forget_pending_subject(RowId subject) {
+    db().query("UPDATE meta SET value = (SELECT coalesce(json_agg(j), '[]'::json)::text "
+               "FROM json_array_elements(meta.value::json) j "
+               "WHERE CASE json_typeof(j) WHEN 'array' THEN true "
+               "ELSE (j#>>'{}')::bigint <> $1 END) "
+               "WHERE starts_with(key, 'pending_subjects.')",
+               {pg::param(subject)});
 }
 
 void PgStore::clear_pending_subjects() {

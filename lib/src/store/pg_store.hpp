@@ -138,6 +138,8 @@ class PgStore final : public Store {
     void flush_identifiers();
     void give_fresh_ids(std::span<const RecordUpdate> updates); // the ones to unlink
     void forget_orphaned_request_reasons();
+    // Takes a subject that goes out of the pending subjects' rows (delete_subject).
+    void forget_pending_subject(RowId subject);
     // Tables changed in the current write transaction (vacuumed by checkpoint()).
     void touched(const char* table);
 

@@ -74,6 +74,7 @@ void PgStore::delete_subject(RowId subject_rowid) {
     db().query("DELETE FROM subjects WHERE sid = $1", {pg::param(subject_rowid)});
     for (const char* t : {"subjects", "events", "consents", "holds", "requests"}) touched(t);
     forget_orphaned_request_reasons();
+    forget_pending_subject(subject_rowid);
 }
 
 std::vector<Subject> PgStore::delete_orphan_subjects(std::span<const RowId> candidates,

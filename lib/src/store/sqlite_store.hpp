@@ -158,6 +158,8 @@ class SqliteStore final : public Store {
     // After subjects were removed: the extension reasons of their requests (now without a
     // subject) go too (forget_subject_reasons).
     void forget_orphaned_request_reasons();
+    // Takes a subject that goes out of the pending subjects' rows (delete_subject).
+    void forget_pending_subject(RowId subject);
     // Sets (to `since`) or clears the meta key `checkpoint_pending` in its own small
     // transaction; best effort (never throws).
     void set_checkpoint_pending(std::optional<Instant> since);

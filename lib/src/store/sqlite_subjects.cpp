@@ -93,6 +93,7 @@ void SqliteStore::delete_subject(RowId subject_rowid) {
         s->bind(1, subject_rowid);
         s->exec();
         forget_orphaned_request_reasons();
+        forget_pending_subject(subject_rowid);
     } catch (const std::exception& e) {
         fail(e);
     }
