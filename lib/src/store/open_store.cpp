@@ -125,13 +125,12 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
         if (!options.read_only && !memory) {
             // WAL with synchronous=NORMAL: a commit is atomic and consistent after a crash or a
             // kill; only a power loss may roll back the last commits (the fsync happens at
-            // checkpoints). A larger autocheckpoint threshold (65 536 pages, 256 MiB) than the
-            // default 1 000 pages: a purge commits one transaction per batch, and checkpointing
-            // after every batch rewrites the same pages again and again. The WAL is still
-            // checkpointed and truncated at the end of a purge (Store::checkpoint) and when
-            // the last connection closes.
+            // checkpoints). Checkpoints run in a thread beside the writer (WalCheckpointer,
+            // installed by SqliteStore, instead of the autocheckpoint), from 256 MiB of WAL on.
+            // The WAL is still checkpointed and truncated at the end of a purge
+            // (Store::checkpoint) and when the last connection closes.
             db->exec("PRAGMA journal_mode = WAL");
-            db->exec("PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 65536;");
+            db->exec("PRAGMA synchronous = NORMAL;");
         }
 
         int version = store::read_schema_version(*db, path);

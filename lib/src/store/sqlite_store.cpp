@@ -65,6 +65,9 @@ SqliteStore::SqliteStore(std::string path, WriterLock lock, std::unique_ptr<SQLi
                                               m_path));
         }
         m_secret = decode_secret_key(s.getColumn(0).getString(), m_path);
+        if (!m_options.read_only && m_path != ":memory:") {
+            m_checkpointer = std::make_unique<WalCheckpointer>(m_db->getHandle(), m_path);
+        }
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
@@ -243,6 +246,7 @@ bool SqliteStore::checkpoint() {
     if (m_path == ":memory:" || m_options.read_only) return true;
     // A flag left by an earlier failed checkpoint is cleared first, so that the clearing itself
     // is checkpointed with the rest; it is set again below if this checkpoint fails too.
+    if (m_checkpointer) m_checkpointer->wait_idle();
     const std::optional<Instant> pending = checkpoint_pending();
     if (pending) set_checkpoint_pending(std::nullopt);
     int log = 0;
@@ -268,6 +272,7 @@ bool SqliteStore::checkpoint() {
 
 bool SqliteStore::vacuum() {
     if (m_in_transaction) throw Error(Code::io, "internal error: vacuum inside a transaction");
+    if (m_checkpointer) m_checkpointer->wait_idle();
     m_statements.clear(); // VACUUM fails while statements are pending
     m_identifier_inserts.clear();
     try {

@@ -5,6 +5,7 @@
 
 #include "store_common.hpp"
 #include "vern/store.hpp"
+#include "wal_checkpointer.hpp"
 #include "writer_lock.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -173,6 +174,9 @@ class SqliteStore final : public Store {
     std::string m_path;
     WriterLock m_writer_lock; // declared before m_db: released after the connection closes
     std::unique_ptr<SQLite::Database> m_db;
+    // Writable file stores: checkpoints the WAL beside the writer (declared after m_db: it
+    // stops before the connection closes).
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
     StoreOptions m_options;
     OpenReport m_report;
     std::string m_secret; // the HMAC key (raw bytes)
