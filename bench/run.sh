@@ -6,7 +6,7 @@
 #
 #   bash bench/run.sh [--sizes 1000000,10000000] [--build build] [--cache DIR] [--only LIST]
 #
-# --only takes a comma list of ingest,nightly,purge,access,plan (default: all).
+# --only takes a comma list of ingest,nightly,purge,access,plan,killed (default: all).
 # Benchmarks, per size N (the "small" store for the flat-latency comparisons has 100 000 records):
 # - ingest: `vern ingest` of gen_records.py N into an empty store vs SQLite's bulk load of the same
 #   rows (bench/ingest/anchor.sql: vern init, secondary indexes dropped, .import of the CSV into
@@ -19,12 +19,14 @@
 # - access / explain: median of 21 runs (21 different subjects) of `vern access --email` and
 #   `vern explain --subject` at N vs at 100 000 records, interleaved.
 # - plan / status: wall time at N vs at 100 000 records (status: median of 3), and peak RSS.
+# - killed: a purge killed after KILL_AFTER seconds (default 3), then run again, vs an
+#   uninterrupted purge (both must leave the same rows).
 # Needs python3, sqlite3, GNU time (/usr/bin/time). Writes nothing into the repository.
 set -euo pipefail
 SIZES=1000000
 BUILD=build
 CACHE=/tmp/vern-bench
-ONLY=ingest,nightly,purge,access,plan
+ONLY=ingest,nightly,purge,access,plan,killed
 SMALL=100000
 NIGHTLY=10000
 while [ $# -gt 0 ]; do
@@ -265,12 +267,43 @@ bench_plan() {
     rm -rf "$w"
 }
 
+# A purge killed after KILL_AFTER seconds (default 3: batches committed, pending subjects left),
+# then run again: the second run's time against an uninterrupted purge of the same store, and
+# both must leave the same rows. Catches a recovery (engine/pending_subjects.hpp) that does not
+# scale: a query comparing every subject with every pending one made the second run at 1 M
+# take longer than 10 minutes (session 8).
+bench_killed() {
+    local n=$1 d; d=$(purge_store "$n")
+    local w=$SCRATCH/killed; mkdir -p "$w"
+    cp "$d/base.db" "$w/full.db"; cp "$d/base.db" "$w/killed.db"; sync
+    timed "$w/full.time" "$VERN" purge --store "$w/full.db" --policy "$PURGE_POLICY" --now "$NOW" \
+        --no-progress >/dev/null
+    "$VERN" purge --store "$w/killed.db" --policy "$PURGE_POLICY" --now "$NOW" --no-progress \
+        >/dev/null 2>&1 &
+    local pid=$!
+    sleep "${KILL_AFTER:-3}"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    local pending; pending=$(sqlite3 "$w/killed.db" "SELECT count(*) FROM meta WHERE key LIKE 'pending_subjects.%'")
+    timed "$w/rerun.time" "$VERN" purge --store "$w/killed.db" --policy "$PURGE_POLICY" --now "$NOW" \
+        --no-progress >/dev/null
+    read -r fs _ <"$w/full.time"; read -r rs _ <"$w/rerun.time"
+    local sums="SELECT (SELECT count(*) || ' records (rid sum ' || total(rid) || ')' FROM records)
+                || ', ' || (SELECT count(*) || ' subjects (sid sum ' || total(sid) || ')' FROM subjects)"
+    local fl kl; fl=$(sqlite3 "$w/full.db" "$sums"); kl=$(sqlite3 "$w/killed.db" "$sums")
+    echo "purge killed after ${KILL_AFTER:-3} s ($pending pending-subject rows left), run again: $rs s; uninterrupted: $fs s"
+    [ "$fl" = "$kl" ] || echo "  MISMATCH: left after the rerun: $kl; uninterrupted: $fl" >&2
+    row "purge rerun after a kill (vs uninterrupted)" "$n" "$rs" "$fs" - "$pending pending rows$([ "$fl" = "$kl" ] || echo ', ROWS DIFFER')"
+    rm -rf "$w"
+}
+
 for n in ${SIZES//,/ }; do
     want ingest && bench_ingest "$n"
     want nightly && bench_nightly "$n"
     want purge && bench_purge "$n"
     want access && bench_access "$n"
     want plan && bench_plan "$n"
+    want killed && bench_killed "$n"
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo

@@ -21,9 +21,9 @@ std::vector<RowId> PgStore::pending_subjects() {
     // An element is a sid, or [sid, created] in rows of older versions (sqlite_pending.cpp).
     auto r = db().query("SELECT DISTINCT s.sid FROM meta m "
                         "CROSS JOIN LATERAL json_array_elements(m.value::json) j "
-                        "JOIN subjects s ON CASE json_typeof(j) WHEN 'array' THEN "
-                        "  s.sid = (j->>0)::bigint AND s.created = (j->>1)::bigint "
-                        "ELSE s.sid = (j#>>'{}')::bigint END "
+                        "JOIN subjects s ON s.sid = CASE json_typeof(j) WHEN 'array' THEN "
+                        "  (j->>0)::bigint ELSE (j#>>'{}')::bigint END "
+                        "AND (json_typeof(j) <> 'array' OR s.created = (j->>1)::bigint) "
                         "WHERE starts_with(m.key, 'pending_subjects.') AND s.emptied IS NULL "
                         "ORDER BY s.sid");
     std::vector<RowId> out;

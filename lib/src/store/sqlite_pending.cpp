@@ -36,10 +36,12 @@ std::vector<RowId> SqliteStore::pending_subjects() {
         // then tells a reused sid apart).
         auto s = stmt("SELECT DISTINCT s.sid FROM meta m, json_each(m.value) j, subjects s "
                       "WHERE m.key >= 'pending_subjects.' AND m.key < 'pending_subjects/' "
-                      "AND (CASE j.type WHEN 'array' THEN "
-                      "  s.sid = json_extract(j.value, '$[0]') "
-                      "  AND s.created = json_extract(j.value, '$[1]') "
-                      "ELSE s.sid = j.value END) AND s.emptied IS NULL "
+                      // `s.sid = ...` alone on one side: a rowid lookup per element (inside
+                      // a CASE, SQLite compared every subject with every element)
+                      "AND s.sid = CASE j.type WHEN 'array' THEN json_extract(j.value, '$[0]') "
+                      "  ELSE j.value END "
+                      "AND (j.type != 'array' OR s.created = json_extract(j.value, '$[1]')) "
+                      "AND s.emptied IS NULL "
                       "ORDER BY s.sid");
         while (s->executeStep()) out.push_back(s->getColumn(0).getInt64());
     } catch (const std::exception& e) {
