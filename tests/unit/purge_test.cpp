@@ -184,6 +184,28 @@ TEST_CASE("store::purge: a subject that never had records is never removed, even
     CHECK(s->find_subject(std::string_view("S-N")));
 }
 
+TEST_CASE("store::purge: delete_subject takes only that subject out of the pending rows") {
+    auto s = fresh_store();
+    const RowId a = add_subject_event(*s, "S-A", "last_session", "2026-01-01T10:00:00Z");
+    const RowId b = add_subject_event(*s, "S-B", "last_session", "2026-01-01T10:00:00Z");
+    const RowId c = add_subject_event(*s, "S-C", "last_session", "2026-01-01T10:00:00Z");
+    {
+        WriteTransaction tx(*s);
+        const std::vector<RowId> first{a, b, c};
+        const std::vector<RowId> second{b};
+        s->add_pending_subjects(first);
+        s->add_pending_subjects(second);
+        tx.commit();
+    }
+    REQUIRE(s->pending_subjects() == std::vector<RowId>{a, b, c});
+    {
+        WriteTransaction tx(*s);
+        s->delete_subject(b);
+        tx.commit();
+    }
+    CHECK(s->pending_subjects() == std::vector<RowId>{a, c});
+}
+
 TEST_CASE("purge: pending rows an older version left ([sid, created] pairs) count only for the "
           "subject with that creation time; rows of sids count for the sid") {
     const Policy p = policy();
