@@ -102,11 +102,16 @@ EngineWorld::EngineWorld(const vern::Policy& policy, const World& w)
 
 EngineWorld::~EngineWorld() = default;
 
-Outcomes EngineWorld::evaluate(Seconds now) {
+Outcomes EngineWorld::evaluate(Seconds now, bool whole_store_read) {
     Outcomes out;
     vern::ReadTransaction tx(*m_store);
     vern::EvaluationScope scope;
     scope.batch_size = 97; // several batches per world: subjects span batch borders
+    if (whole_store_read) {
+        scope.parallel = true;
+        scope.history_preload_limit = vern::k_history_preload_limit;
+        scope.fields = false;
+    }
     vern::evaluate_records(*m_store, m_policy, now, scope,
                            [&](std::span<const vern::RecordEvaluation> batch) {
         for (const vern::RecordEvaluation& ev : batch) {

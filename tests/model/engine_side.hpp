@@ -27,8 +27,10 @@ class EngineWorld {
     EngineWorld(const EngineWorld&) = delete;
     EngineWorld& operator=(const EngineWorld&) = delete;
 
-    // vern::evaluate_records at now, as Outcomes.
-    Outcomes evaluate(Seconds now);
+    // vern::evaluate_records at now, as Outcomes. `whole_store_read`: as `vern status` reads
+    // (on a thread of its own, the histories read in one pass, the fields only when a rule
+    // needs them), which must decide exactly as the per-batch reads.
+    Outcomes evaluate(Seconds now, bool whole_store_read = false);
 
     // vern::purge at now; then every notice in the store's outbox as "record|action|cause",
     // sorted (the policy must have a notified system holding every category, identify record).

@@ -172,6 +172,22 @@ int main() {
             }
             for (const Seconds now : nows) {
                 const Outcomes e = engine.evaluate(now);
+                // The whole-store read of `vern status` and `vern plan` decides as the
+                // per-batch read (engine against engine; the model below checks both).
+                if (const Outcomes f = engine.evaluate(now, true); f != e) {
+                    for (const auto& [id, eo] : e) {
+                        auto it = f.find(id);
+                        if (it != f.end() && it->second == eo) continue;
+                        fmt::print("WHOLE-STORE READ DISAGREEMENT on record {} at now = {} "
+                                   "(world {}, seed {})\nper batch:   {}\nwhole store: {}\n",
+                                   id, utc(now), worlds + 1, seed, outcome_text(eo),
+                                   it == f.end() ? "(missing)" : outcome_text(it->second));
+                        break;
+                    }
+                    fmt::print("\n--- policy.toml ---\n{}\n--- history.jsonl ---\n{}",
+                               w.policy_text, to_jsonl(w));
+                    return 1;
+                }
                 const Outcomes m = model_evaluate(mpolicy, w, now);
                 for (const auto& [id, mo] : m) {
                     auto it = e.find(id);

@@ -7,7 +7,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <unistd.h>
@@ -769,4 +771,117 @@ where = { direction = "external" }
     CHECK_FALSE(s->find_record("fine"));
     s.reset();
     for (const char* suffix : {"", "-wal", "-shm"}) std::remove((std::string(path) + suffix).c_str());
+}
+
+namespace {
+
+// Every record's decision, due time and anchor as one line each, in rowid order.
+std::vector<std::string> decisions(Store& s, const Policy& p, const char* now,
+                                   const EvaluationScope& scope) {
+    std::vector<std::string> out;
+    ReadTransaction tx(s);
+    evaluate_records(s, p, t(now), scope, [&](std::span<const RecordEvaluation> batch) {
+        for (const RecordEvaluation& ev : batch) {
+            std::string line = ev.record.id + " " + decision_name(ev.decision);
+            for (const RuleStatus& st : ev.rules) {
+                line += " " + st.rule->id + ":" + rule_state_name(st.status);
+                if (st.due) line += "@" + format_utc(*st.due);
+                if (st.anchor_event) line += "<" + st.anchor_event->case_id;
+            }
+            out.push_back(line);
+        }
+        return true;
+    });
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("evaluate_records: the whole-store read of status and plan decides as the per-batch "
+          "read, whether the histories fit the limit or not, with dense or sparse subject ids") {
+    const std::string dir = [] {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "vern-wsr-XXXXXX").string();
+        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+        return tmpl;
+    }();
+    const std::string path = dir + "/store.db";
+    Policy p = policy_from(R"(
+[[rule]]
+id = "chat-after-session"
+category = "chat"
+after = "event:last_session"
+keep = "7d"
+action = "delete"
+
+[[rule]]
+id = "log-by-where"
+category = "log"
+after = "created"
+keep = "1d"
+action = "delete"
+where = { kind = "debug" }
+)");
+    {
+        auto s = open_store(path, StoreOptions{true, false, 0});
+        // Subjects with caseless and case-bound events, cases that wait, and none at all.
+        for (int i = 0; i < 12; ++i) {
+            const std::string subject = "S" + std::to_string(i);
+            const std::string chat = "chat-" + std::to_string(i);
+            const char* c = i % 3 == 0 ? "" : (i % 3 == 1 ? "case-a" : "case-b");
+            add_record(*s, chat.c_str(), subject.c_str(), "chat", "2026-01-10T10:00:00Z",
+                       json::object(), c);
+            add_record(*s, ("log-" + std::to_string(i)).c_str(), subject.c_str(), "log",
+                       "2026-01-10T10:00:00Z", json{{"kind", i % 2 ? "debug" : "audit"}});
+            if (i % 4 != 3) {
+                add_event(*s, EventScope::subject, subject.c_str(), "last_session",
+                          i % 2 ? "2026-02-01T10:00:00Z" : "2026-02-03T10:00:00Z",
+                          i % 4 == 1 ? "case-a" : "");
+            }
+            add_event(*s, EventScope::subject, subject.c_str(), "other", "2026-02-05T10:00:00Z");
+        }
+        add_record(*s, "chat-late", "S1", "chat", "2026-02-20T10:00:00Z", json::object(),
+                   "case-a"); // case-a of S1 waits again
+    }
+    auto s = open_store(path, StoreOptions{false, false, 0});
+    EvaluationScope per_batch;
+    per_batch.batch_size = 5; // subjects span batches
+    EvaluationScope whole = per_batch;
+    whole.parallel = true;
+    whole.fields = false; // the `where` rule reads them all the same
+    whole.history_preload_limit = k_history_preload_limit;
+    EvaluationScope over_limit = whole;
+    over_limit.history_preload_limit = 3; // more groups than that: per batch after all
+
+    for (const char* now : {"2026-02-09T00:00:00Z", "2026-02-12T00:00:00Z", "2026-03-01T00:00:00Z"}) {
+        INFO(now);
+        const auto want = decisions(*s, p, now, per_batch);
+        REQUIRE(want.size() == 25);
+        CHECK(decisions(*s, p, now, whole) == want);
+        CHECK(decisions(*s, p, now, over_limit) == want);
+    }
+    // Anchored and not, pending, by `where`: the comparison above is not between empty answers.
+    const auto at_0212 = decisions(*s, p, "2026-02-12T00:00:00Z", per_batch);
+    const auto count = [&](const char* word) {
+        return std::count_if(at_0212.begin(), at_0212.end(),
+                             [&](const std::string& l) { return l.find(word) != std::string::npos; });
+    };
+    CHECK(count(" delete ") > 0);
+    CHECK(count(":pending") > 0);
+    CHECK(count("<case-a") > 0);
+    CHECK(count("log-by-where:not_applicable") > 0);
+    const auto before = decisions(*s, p, "2026-03-01T00:00:00Z", per_batch);
+
+    // Sparse subject ids (a store that lost most of its subjects): the preload finds a
+    // subject's rows by binary search instead of its table by sid.
+    s.reset();
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("UPDATE subjects SET sid = sid + 3000000; UPDATE records SET sid = sid + 3000000;"
+                "UPDATE events SET sid = sid + 3000000 WHERE sid IS NOT NULL;");
+    }
+    s = open_store(path, StoreOptions{false, false, 0});
+    CHECK(decisions(*s, p, "2026-03-01T00:00:00Z", per_batch) == before);
+    CHECK(decisions(*s, p, "2026-03-01T00:00:00Z", whole) == before);
+    s.reset();
+    std::filesystem::remove_all(dir);
 }

@@ -112,14 +112,27 @@ struct EvaluationScope {
     std::optional<std::string> record_id; // only this record
     std::size_t batch_size = 10000;
     bool subject_refs = true;             // fill StoredRecord::subject (RecordScan::subject_refs)
+    bool fields = true; // fill StoredRecord::fields_json (read anyway when a rule has `where`)
+    // Evaluate on a thread of its own while the store is read (two cores for a whole-store
+    // count such as vern status). The callback then runs on that thread: it must not use the
+    // store, and it sees the batches in rowid order all the same.
+    bool parallel = false;
+    // RecordScan::history_preload_limit (only inside a ReadTransaction; 0: per batch).
+    std::size_t history_preload_limit = 0;
 };
+
+// The history_preload_limit of whole-store reads (status, plan, purge --dry-run): at most ~130
+// MiB of subject histories held (bench/: 1.2 M groups at 10 M records). Not for a purge that
+// writes, whose memory must not grow with the store.
+inline constexpr std::size_t k_history_preload_limit = 4'000'000;
 
 // Called with each batch of evaluations (rowid order); return false to stop. The evaluations'
 // Rule pointers point into the Policy passed in.
 using EvaluationCallback = std::function<bool(std::span<const RecordEvaluation> batch)>;
 
 // Evaluates every record in `scope` at `now`, streaming (memory independent of store size).
-// Reads only; call it inside a ReadTransaction for a consistent snapshot.
+// Reads only; call it inside a ReadTransaction for a consistent snapshot. What the callback
+// throws is thrown from here (also with scope.parallel).
 void evaluate_records(Store& store, const Policy& policy, Instant now,
                       const EvaluationScope& scope, const EvaluationCallback& on_batch);
 

@@ -176,6 +176,14 @@ struct RecordScan {
     // categories get no SubjectHistory and no consents, and their subjects are not looked up:
     // with subjects scattered over the store, that is one random index seek per record saved.
     std::optional<std::vector<std::string>> history_categories;
+    // Fill StoredRecord::fields_json. Only `where` conditions, anonymisation and what is shown
+    // read the fields; a count (vern status) leaves the largest column of the row unread.
+    bool fields = true;
+    // Read the subject histories of the whole store in one pass before the first batch, when
+    // they come to at most this many groups (store/history_preload.hpp); 0: per batch. Only for
+    // a scan inside one read transaction (the store must not change between batches), and not
+    // for one subject's or one record's scan. PostgreSQL reads per batch.
+    std::size_t history_preload_limit = 0;
 };
 
 // The latest subject event of one kind and one case (empty case: the caseless events), at or
@@ -206,8 +214,9 @@ struct ScannedRecord {
 
 // Called with each batch in rowid order; return false to stop. The batch is fully read before the
 // call and no statement is left open, so the callback may change the store (e.g. delete the batch
-// inside a WriteTransaction).
-using BatchCallback = std::function<bool(std::span<const ScannedRecord> batch)>;
+// inside a WriteTransaction). The callback may take the batch (swap the vector out: evaluate_records
+// hands it to a thread of its own); the scan fills whatever vector is left afresh.
+using BatchCallback = std::function<bool(std::vector<ScannedRecord>& batch)>;
 
 // ---- the outbox: deletion notices for the systems that hold copies (outbox.hpp) -------------
 

@@ -3,6 +3,8 @@
 
 #include "vern/engine.hpp"
 
+#include "batch_handoff.hpp"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -371,15 +373,37 @@ void evaluate_records(Store& store, const Policy& policy, Instant now,
     scan.record_id = scope.record_id;
     scan.batch_size = scope.batch_size;
     scan.subject_refs = scope.subject_refs;
+    scan.history_preload_limit = scope.history_preload_limit;
+    scan.fields = scope.fields || std::any_of(policy.rules.begin(), policy.rules.end(),
+                                              [](const Rule& r) { return !r.where.empty(); });
     std::vector<RecordEvaluation> out;
-    store.scan_records(scan, [&](std::span<const ScannedRecord> batch) {
+    const auto evaluate = [&](std::span<const ScannedRecord> batch) {
         out.clear();
         out.reserve(batch.size());
         for (const ScannedRecord& s : batch) {
             out.push_back(evaluate_record(policy, s, globals, now));
         }
         return on_batch(std::span<const RecordEvaluation>(out.data(), out.size()));
+    };
+    if (!scope.parallel) {
+        store.scan_records(scan, evaluate);
+        return;
+    }
+    // Each batch is taken from the scan (a swap, no copy) and evaluated while the scan reads
+    // the next one.
+    // The consumer empties each batch on its thread and hands the vector back for reuse.
+    BatchHandoff<std::vector<ScannedRecord>> handoff([&](std::vector<ScannedRecord>& batch) {
+        const bool go_on = evaluate(batch);
+        batch.clear();
+        return go_on;
     });
+    store.scan_records(scan, [&](std::vector<ScannedRecord>& batch) {
+        std::vector<ScannedRecord> taken;
+        taken.swap(batch);
+        handoff.recycle(batch);
+        return handoff.push(std::move(taken));
+    });
+    handoff.finish();
 }
 
 } // namespace vern

@@ -64,6 +64,7 @@ class PurgeRun {
         }
         SubjectTally subjects;
         RecordScan scan = make_scan(0);
+        scan.history_preload_limit = k_history_preload_limit; // one ReadTransaction
         m_store.scan_records(scan, [&](std::span<const ScannedRecord> batch) {
             BatchPlan plan = m_planner.plan(batch);
             if (m_count_subjects) {

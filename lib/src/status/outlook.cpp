@@ -42,6 +42,9 @@ RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant n
     std::map<std::string, CategoryDue> upcoming;
     EvaluationScope scope;
     scope.subject_refs = false; // counts only
+    scope.fields = false;
+    scope.parallel = true; // the callback only counts
+    scope.history_preload_limit = k_history_preload_limit; // store_status: one ReadTransaction
     evaluate_records(store, policy, now, scope,
                      [&](std::span<const RecordEvaluation> batch) {
                          for (const RecordEvaluation& ev : batch) {

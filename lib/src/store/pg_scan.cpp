@@ -28,12 +28,16 @@ void PgStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch
     }
 
     // The records query, built once per scan like SQLite's (planned with the filters it has).
-    std::string sql = scan.subject_refs
-                          ? "SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, r.fields, "
-                            "r.applied, r.unlinked, r.case_id FROM records r "
-                            "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid > $1"
-                          : "SELECT r.rid, r.id, r.sid, NULL, r.category, r.created, r.fields, "
-                            "r.applied, r.unlinked, r.case_id FROM records r WHERE r.rid > $1";
+    const char* fields = scan.fields ? "r.fields" : "NULL";
+    std::string sql =
+        scan.subject_refs
+            ? fmt::format("SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, {}, "
+                          "r.applied, r.unlinked, r.case_id FROM records r "
+                          "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid > $1",
+                          fields)
+            : fmt::format("SELECT r.rid, r.id, r.sid, NULL, r.category, r.created, {}, "
+                          "r.applied, r.unlinked, r.case_id FROM records r WHERE r.rid > $1",
+                          fields);
     std::vector<pg::Param> params{pg::param(scan.after_rowid)};
     if (!scan.categories.empty()) {
         params.push_back(pg::param(pg::array_literal(scan.categories)));
@@ -171,8 +175,9 @@ void PgStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch
             }
         }
 
-        if (!on_batch(std::span<const ScannedRecord>(batch.data(), batch.size()))) return;
-        if (batch.size() < scan.batch_size) return;
+        const std::size_t read = batch.size();
+        if (!on_batch(batch)) return;
+        if (read < scan.batch_size) return;
     }
 }
 

@@ -1,6 +1,7 @@
 // SqliteStore: records (upsert, lookup, batched deletion and anonymisation) and the identifier
 // rows maintained with them.
 
+#include "raw_statement.hpp"
 #include "sqlite_store.hpp"
 
 #include <fmt/core.h>
@@ -33,6 +34,22 @@ StoredRecord SqliteStore::read_record_row(SQLite::Statement& s) const {
     r.applied_rules = rules_from_json(s.getColumn(7).getString());
     r.unlinked = s.getColumn(8).getInt() != 0;
     r.case_id = s.getColumn(9).isNull() ? std::string() : s.getColumn(9).getString();
+    return r;
+}
+
+StoredRecord SqliteStore::read_record_row(const RawStatement& s) const {
+    StoredRecord r;
+    r.rowid = s.int64(0);
+    r.id = s.string(1);
+    r.subject_rowid = s.is_null(2) ? 0 : s.int64(2);
+    r.subject = s.string(3);
+    r.category = s.string(4);
+    r.created = from_db(s.int64(5));
+    r.fields_json = s.string(6);
+    const std::string_view applied = s.text(7);
+    if (!applied.empty() && applied != "[]") r.applied_rules = rules_from_json(std::string(applied));
+    r.unlinked = s.int64(8) != 0;
+    r.case_id = s.string(9);
     return r;
 }
 

@@ -3,6 +3,8 @@
 // events; subject events per kind and case; each case's newest record; consents), the batch's
 // keys passed as a JSON array (json_each), so nothing is asked per record.
 
+#include "history_preload.hpp"
+#include "raw_statement.hpp"
 #include "sqlite_store.hpp"
 
 #include <fmt/core.h>
@@ -38,20 +40,23 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
             if (!h.category.empty()) held_categories.insert(h.category);
         }
 
-        std::string sql = scan.subject_refs
-                              ? "SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, "
-                                "r.fields, r.applied, r.unlinked, r.case_id FROM records r "
-                                "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid > ?1"
-                              : "SELECT r.rid, r.id, r.sid, NULL, r.category, r.created, "
-                                "r.fields, r.applied, r.unlinked, r.case_id FROM records r "
-                                "WHERE r.rid > ?1";
+        const char* fields = scan.fields ? "r.fields" : "NULL";
+        std::string sql =
+            scan.subject_refs
+                ? fmt::format("SELECT r.rid, r.id, r.sid, s.ref, r.category, r.created, {}, "
+                              "r.applied, r.unlinked, r.case_id FROM records r "
+                              "LEFT JOIN subjects s ON s.sid = r.sid WHERE r.rid > ?1",
+                              fields)
+                : fmt::format("SELECT r.rid, r.id, r.sid, NULL, r.category, r.created, {}, "
+                              "r.applied, r.unlinked, r.case_id FROM records r WHERE r.rid > ?1",
+                              fields);
         if (!scan.categories.empty()) {
             sql += " AND r.category IN (SELECT value FROM json_each(?2))";
         }
         if (scan.subject_rowid) sql += " AND r.sid = ?3";
         if (scan.record_id) sql += " AND r.id = ?4";
         sql += " ORDER BY r.rid LIMIT ?5";
-        SQLite::Statement records(*m_db, sql);
+        RawStatement records(m_db->getHandle(), sql);
 
         const std::string kind_filter =
             scan.all_event_kinds ? "" : " AND e.kind IN (SELECT value FROM json_each(?3))";
@@ -59,14 +64,14 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
         // record events are one range of the index. A subject's or a single record's scan is
         // scattered across the store, so it names its rowids.
         const bool rid_range = !scan.subject_rowid && !scan.record_id;
-        SQLite::Statement record_events(
-            *m_db, std::string("SELECT e.rid, e.kind, max(e.at) FROM events e WHERE ") +
+        RawStatement record_events(
+            m_db->getHandle(), std::string("SELECT e.rid, e.kind, max(e.at) FROM events e WHERE ") +
                        (rid_range ? "e.rid BETWEEN ?1 AND ?4"
                                   : "e.rid IN (SELECT value FROM json_each(?1))") +
                        " AND e.at <= ?2" + kind_filter + " GROUP BY e.rid, e.kind");
         // The latest subject event per (kind, case): enough to anchor every record (store.hpp).
-        SQLite::Statement subject_events(
-            *m_db, "SELECT e.sid, e.kind, ifnull(e.case_id, ''), max(e.at) FROM events e "
+        RawStatement subject_events(
+            m_db->getHandle(), "SELECT e.sid, e.kind, ifnull(e.case_id, ''), max(e.at) FROM events e "
                    "WHERE e.sid IN (SELECT value FROM json_each(?1)) AND e.at <= ?2" +
                        kind_filter + " GROUP BY e.sid, e.kind, e.case_id");
         // Each case's newest record created at or before now (the wait of SPEC 3.5 "Cases").
@@ -90,6 +95,12 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
         const bool consents_exist =
             !scan.consent_purposes.empty() && any("SELECT 1 FROM consents LIMIT 1");
         const HistoryFilter needs_history(scan);
+        std::optional<HistoryPreload> preload;
+        if (scan.history_preload_limit > 0 && !scan.subject_rowid && !scan.record_id &&
+            ((want_events && subject_events_exist) || cases_exist)) {
+            preload = HistoryPreload::read(*m_db, scan, want_events && subject_events_exist,
+                                           cases_exist, scan.history_preload_limit);
+        }
         const std::string categories_json = json_array(scan.categories);
         const std::string kinds_json = json_array(scan.event_kinds);
         const std::string purposes_json = json_array(scan.consent_purposes);
@@ -98,14 +109,14 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
         std::vector<ScannedRecord> batch;
         while (true) {
             batch.clear();
+            batch.reserve(scan.batch_size); // a no-op unless the callback took the last vector
             records.reset();
-            records.clearBindings();
             records.bind(1, after);
             if (!scan.categories.empty()) records.bind(2, categories_json);
             if (scan.subject_rowid) records.bind(3, *scan.subject_rowid);
             if (scan.record_id) records.bind(4, *scan.record_id);
             records.bind(5, static_cast<std::int64_t>(scan.batch_size));
-            while (records.executeStep()) {
+            while (records.step()) {
                 ScannedRecord r;
                 r.record = read_record_row(records);
                 r.held = held_categories.count(r.record.category) != 0 ||
@@ -143,7 +154,9 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 }
             }
             const std::string rids_json = rid_range ? std::string() : json_array(rids);
-            const std::string sids_json = json_array(sids);
+            // (not built when nothing will ask by subject: the preload answers events and cases)
+            const std::string sids_json =
+                (!preload || consents_exist) && !sids.empty() ? json_array(sids) : std::string();
 
             if (want_events) {
                 record_events.reset();
@@ -155,30 +168,31 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 }
                 record_events.bind(2, now);
                 if (!scan.all_event_kinds) record_events.bind(3, kinds_json);
-                while (record_events.executeStep()) {
-                    ScannedRecord* r = record_at(record_events.getColumn(0).getInt64());
+                while (record_events.step()) {
+                    ScannedRecord* r = record_at(record_events.int64(0));
                     if (!r) continue;
-                    r->record_events[record_events.getColumn(1).getString()] =
-                        from_db(record_events.getColumn(2).getInt64());
+                    r->record_events[record_events.string(1)] = from_db(record_events.int64(2));
                 }
                 record_events.reset();
-                if (subject_events_exist && !sids.empty()) {
+                if (subject_events_exist && !sids.empty() && !preload) {
                     subject_events.reset();
                     subject_events.bind(1, sids_json);
                     subject_events.bind(2, now);
                     if (!scan.all_event_kinds) subject_events.bind(3, kinds_json);
-                    while (subject_events.executeStep()) {
-                        auto it = subjects.find(subject_events.getColumn(0).getInt64());
+                    while (subject_events.step()) {
+                        auto it = subjects.find(subject_events.int64(0));
                         if (it == subjects.end()) continue;
                         it->second.history->events.push_back(
-                            EventGroup{subject_events.getColumn(1).getString(),
-                                       subject_events.getColumn(2).getString(),
-                                       from_db(subject_events.getColumn(3).getInt64())});
+                            EventGroup{subject_events.string(1), subject_events.string(2),
+                                       from_db(subject_events.int64(3))});
                     }
                     subject_events.reset();
                 }
             }
-            if (cases_exist && !sids.empty()) {
+            if (preload) {
+                for (RowId sid : sids) preload->fill(sid, *subjects.find(sid)->second.history);
+            }
+            if (cases_exist && !sids.empty() && !preload) {
                 cases.reset();
                 cases.bind(1, sids_json);
                 cases.bind(2, now);
@@ -211,8 +225,9 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 for (const auto& [purpose, given] : slot.consents) r.consents[purpose] = given;
             }
 
-            if (!on_batch(std::span<const ScannedRecord>(batch.data(), batch.size()))) return;
-            if (batch.size() < scan.batch_size) return;
+            const std::size_t read = batch.size();
+            if (!on_batch(batch)) return;
+            if (read < scan.batch_size) return;
         }
     } catch (const std::exception& e) {
         fail(e);

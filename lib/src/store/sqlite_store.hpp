@@ -30,6 +30,8 @@ inline int sqlite_write_wait_seconds(int lock_timeout) {
 }
 
 // A cached statement in use: reset when the lease ends, so no read stays open by accident.
+class RawStatement;
+
 class StatementLease {
   public:
     explicit StatementLease(SQLite::Statement& s) : m_s(s) {}
@@ -156,6 +158,7 @@ class SqliteStore final : public Store {
     void flush_identifiers();
     static constexpr std::size_t k_identifier_batch = 256;
     StoredRecord read_record_row(SQLite::Statement& s) const;
+    StoredRecord read_record_row(const RawStatement& s) const; // the same columns
     // After subjects were removed: the extension reasons of their requests (now without a
     // subject) go too (forget_subject_reasons).
     void forget_orphaned_request_reasons();
