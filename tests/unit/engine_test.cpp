@@ -852,7 +852,8 @@ where = { kind = "debug" }
     EvaluationScope over_limit = whole;
     over_limit.history_preload_limit = 3; // more groups than that: per batch after all
 
-    for (const char* now : {"2026-02-09T00:00:00Z", "2026-02-12T00:00:00Z", "2026-03-01T00:00:00Z"}) {
+    for (const char* now :
+         {"2026-02-09T00:00:00Z", "2026-02-12T00:00:00Z", "2026-03-01T00:00:00Z"}) {
         INFO(now);
         const auto want = decisions(*s, p, now, per_batch);
         REQUIRE(want.size() == 25);
@@ -862,8 +863,9 @@ where = { kind = "debug" }
     // Anchored and not, pending, by `where`: the comparison above is not between empty answers.
     const auto at_0212 = decisions(*s, p, "2026-02-12T00:00:00Z", per_batch);
     const auto count = [&](const char* word) {
-        return std::count_if(at_0212.begin(), at_0212.end(),
-                             [&](const std::string& l) { return l.find(word) != std::string::npos; });
+        return std::count_if(at_0212.begin(), at_0212.end(), [&](const std::string& l) {
+            return l.find(word) != std::string::npos;
+        });
     };
     CHECK(count(" delete ") > 0);
     CHECK(count(":pending") > 0);

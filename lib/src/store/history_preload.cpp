@@ -43,7 +43,7 @@ std::optional<HistoryPreload> HistoryPreload::read(SQLite::Database& db, const R
             p.m_cases.push_back(CaseRow{q.int64(0), q.int64(2), p.intern(q.text(1))});
         }
     }
-    p.m_text_index.clear(); // only needed while reading
+    p.m_text_index = {}; // only needed while reading
     p.m_event_first = index_by_sid(p.m_events);
     p.m_case_first = index_by_sid(p.m_cases);
     return p;

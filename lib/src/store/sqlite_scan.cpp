@@ -56,7 +56,8 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
         if (scan.subject_rowid) sql += " AND r.sid = ?3";
         if (scan.record_id) sql += " AND r.id = ?4";
         sql += " ORDER BY r.rid LIMIT ?5";
-        RawStatement records(m_db->getHandle(), sql);
+        sqlite3* const handle = m_db->getHandle();
+        RawStatement records(handle, sql);
 
         const std::string kind_filter =
             scan.all_event_kinds ? "" : " AND e.kind IN (SELECT value FROM json_each(?3))";
@@ -65,15 +66,15 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
         // scattered across the store, so it names its rowids.
         const bool rid_range = !scan.subject_rowid && !scan.record_id;
         RawStatement record_events(
-            m_db->getHandle(), std::string("SELECT e.rid, e.kind, max(e.at) FROM events e WHERE ") +
-                       (rid_range ? "e.rid BETWEEN ?1 AND ?4"
-                                  : "e.rid IN (SELECT value FROM json_each(?1))") +
-                       " AND e.at <= ?2" + kind_filter + " GROUP BY e.rid, e.kind");
+            handle, std::string("SELECT e.rid, e.kind, max(e.at) FROM events e WHERE ") +
+                        (rid_range ? "e.rid BETWEEN ?1 AND ?4"
+                                   : "e.rid IN (SELECT value FROM json_each(?1))") +
+                        " AND e.at <= ?2" + kind_filter + " GROUP BY e.rid, e.kind");
         // The latest subject event per (kind, case): enough to anchor every record (store.hpp).
         RawStatement subject_events(
-            m_db->getHandle(), "SELECT e.sid, e.kind, ifnull(e.case_id, ''), max(e.at) FROM events e "
-                   "WHERE e.sid IN (SELECT value FROM json_each(?1)) AND e.at <= ?2" +
-                       kind_filter + " GROUP BY e.sid, e.kind, e.case_id");
+            handle, "SELECT e.sid, e.kind, ifnull(e.case_id, ''), max(e.at) FROM events e "
+                    "WHERE e.sid IN (SELECT value FROM json_each(?1)) AND e.at <= ?2" +
+                        kind_filter + " GROUP BY e.sid, e.kind, e.case_id");
         // Each case's newest record created at or before now (the wait of SPEC 3.5 "Cases").
         SQLite::Statement cases(
             *m_db, "SELECT sid, case_id, max(created) FROM records "
