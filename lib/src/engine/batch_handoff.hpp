@@ -4,6 +4,8 @@
 // scans (vern status): a 10 M-record outlook is about two thirds SQLite and one third evaluation.
 #pragma once
 
+#include "vern/store.hpp"
+
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -135,5 +137,25 @@ class BatchHandoff {
     std::exception_ptr m_error;
     std::thread m_thread; // last: started once the members above exist
 };
+
+// Store::scan_records on this thread, `consume` on a thread of its own for each batch, in rowid
+// order, one batch behind the scan. Each batch is taken from the scan (a swap, no copy), and the
+// vector handed back after `consume` so the scan refills memory it has. `consume` must not use
+// the store; what it throws is thrown from here.
+inline void scan_records_beside(Store& store, const RecordScan& scan,
+                                const std::function<bool(std::span<const ScannedRecord>)>& consume) {
+    BatchHandoff<std::vector<ScannedRecord>> handoff([&](std::vector<ScannedRecord>& batch) {
+        const bool go_on = consume(batch);
+        batch.clear(); // the records are freed on this thread, not the scan's
+        return go_on;
+    });
+    store.scan_records(scan, [&](std::vector<ScannedRecord>& batch) {
+        std::vector<ScannedRecord> taken;
+        taken.swap(batch);
+        handoff.recycle(batch);
+        return handoff.push(std::move(taken));
+    });
+    handoff.finish();
+}
 
 } // namespace vern

@@ -389,21 +389,7 @@ void evaluate_records(Store& store, const Policy& policy, Instant now,
         store.scan_records(scan, evaluate);
         return;
     }
-    // Each batch is taken from the scan (a swap, no copy) and evaluated while the scan reads
-    // the next one.
-    // The consumer empties each batch on its thread and hands the vector back for reuse.
-    BatchHandoff<std::vector<ScannedRecord>> handoff([&](std::vector<ScannedRecord>& batch) {
-        const bool go_on = evaluate(batch);
-        batch.clear();
-        return go_on;
-    });
-    store.scan_records(scan, [&](std::vector<ScannedRecord>& batch) {
-        std::vector<ScannedRecord> taken;
-        taken.swap(batch);
-        handoff.recycle(batch);
-        return handoff.push(std::move(taken));
-    });
-    handoff.finish();
+    scan_records_beside(store, scan, evaluate); // each batch evaluated while the next is read
 }
 
 } // namespace vern
