@@ -3,6 +3,7 @@
 // last purge. Without a policy, the parts that need one are left out (JSON: "outlook": null).
 
 #include "commands.hpp"
+#include "purge_report.hpp"
 
 #include "vern/status.hpp"
 #include "vern/store.hpp"
@@ -208,7 +209,13 @@ void run_status(Context& ctx) {
     for (const std::string& w : store->open_report().warnings) {
         note(ctx, "vern: warning: " + w);
     }
-    const StoreStatus status = store_status(*store, policy, now);
+    // Evaluating every record takes seconds on a large store: a bar on a terminal meanwhile.
+    const auto progress = policy ? count_progress_bar(ctx, "status", "records evaluated")
+                                 : std::function<void(std::int64_t, std::int64_t)>();
+    const StoreStatus status = store_status(*store, policy, now, progress);
+    if (progress) {
+        end_progress_bar(ctx);
+    }
     if (format == "json") {
         print_json(status_json(status));
     } else {

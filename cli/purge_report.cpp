@@ -179,23 +179,50 @@ void print_purge_result(Context& ctx, const PurgeResult& r, bool list,
     print_json(doc);
 }
 
+namespace {
+
+bool draws_progress(const Context& ctx) {
+    return !ctx.opts.no_progress && ctx.opts.quiet == 0 && isatty(2);
+}
+
+// "\rlabel [#####       ]  42%  " on stderr; the caller adds the rest of the line.
+void draw_bar(const char* label, std::int64_t done, std::int64_t total) {
+    const double share = total > 0 ? std::min(1.0, double(done) / double(total)) : 1.0;
+    const int width = 30;
+    const int filled = static_cast<int>(share * width);
+    fmt::print(stderr, "\r{} [{:<{}}] {:3.0f}%  ", label,
+               std::string(static_cast<std::size_t>(filled), '#'), width, share * 100);
+}
+
+} // namespace
+
 std::function<void(const PurgeProgress&)> progress_bar(const Context& ctx, const char* label) {
-    if (ctx.opts.no_progress || ctx.opts.quiet > 0 || !isatty(2)) {
+    if (!draws_progress(ctx)) {
         return {};
     }
     return [label](const PurgeProgress& p) {
-        const double share = p.total > 0 ? double(p.scanned) / double(p.total) : 1.0;
-        const int width = 30;
-        const int filled = static_cast<int>(share * width);
-        fmt::print(stderr, "\r{} [{:<{}}] {:3.0f}%  {} records, {} deleted, {} anonymized", label,
-                   std::string(static_cast<std::size_t>(filled), '#'), width, share * 100,
-                   p.scanned, p.deleted, p.anonymized);
+        draw_bar(label, p.scanned, p.total);
+        fmt::print(stderr, "{} records, {} deleted, {} anonymized", p.scanned, p.deleted,
+                   p.anonymized);
+        std::fflush(stderr);
+    };
+}
+
+std::function<void(std::int64_t, std::int64_t)> count_progress_bar(const Context& ctx,
+                                                                   const char* label,
+                                                                   const char* what) {
+    if (!draws_progress(ctx)) {
+        return {};
+    }
+    return [label, what](std::int64_t done, std::int64_t total) {
+        draw_bar(label, done, total);
+        fmt::print(stderr, "{} of {} {}", done, total, what);
         std::fflush(stderr);
     };
 }
 
 void end_progress_bar(const Context& ctx) {
-    if (!ctx.opts.no_progress && ctx.opts.quiet == 0 && isatty(2)) {
+    if (draws_progress(ctx)) {
         fmt::print(stderr, "\n");
     }
 }

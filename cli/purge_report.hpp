@@ -18,6 +18,10 @@ void print_purge_result(Context& ctx, const PurgeResult& result, bool list,
 // A progress callback drawing a bar on stderr, or an empty function when stderr is not a
 // terminal, or -q / --no-progress was given.
 std::function<void(const PurgeProgress&)> progress_bar(const Context& ctx, const char* label);
+// The same for a count of records `done` of `total` (vern status: "records evaluated").
+std::function<void(std::int64_t done, std::int64_t total)> count_progress_bar(const Context& ctx,
+                                                                              const char* label,
+                                                                              const char* what);
 void end_progress_bar(const Context& ctx);
 
 // Parses --within (a policy duration); throws Error(usage).

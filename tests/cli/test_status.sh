@@ -71,6 +71,25 @@ run env -u VERN_POLICY "$VERN" status --now 2026-04-12 --json
 expect_json 'd["outlook"]' None
 expect_json 'd["records"]' 4
 
+test_case "on a terminal: a progress bar on stderr while the records are evaluated, not on stdout"
+# script(1) gives the command a terminal; with stdout sent to a file inside, what comes out of
+# script is what went to the terminal: stderr.
+vern status --now 2026-04-12
+plain=$OUT
+on_terminal() { # CMD...: stdout to tty.out, the terminal (stderr) to tty.err
+    script -qec "$(printf '%q ' "$@") >tty.out" /dev/null >tty.err
+}
+on_terminal "$VERN" status --now 2026-04-12
+tr '\r' '\n' <tty.err >tty.lines
+grep -q '^status \[#*\] 100%  4 of 4 records evaluated$' tty.lines ||
+    fail "no finished bar on stderr: $(cat tty.lines)"
+grep -q 'records evaluated' tty.out && fail "the bar went to stdout"
+[ "$(cat tty.out)" = "$plain" ] || fail "stdout differs when stderr is a terminal"
+on_terminal "$VERN" status --now 2026-04-12 --no-progress
+[ ! -s tty.err ] || fail "--no-progress drew: $(cat tty.err)"
+on_terminal env -u VERN_POLICY "$VERN" status --now 2026-04-12
+[ ! -s tty.err ] || fail "a bar without a policy (nothing is evaluated): $(cat tty.err)"
+
 test_case "errors: a missing store, an unsupported format"
 vern status --store nope.db
 expect_rc 66

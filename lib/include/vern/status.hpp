@@ -13,6 +13,7 @@
 #include "vern/time.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,10 +44,17 @@ struct RetentionOutlook {
     std::int64_t held = 0; // records with a due action blocked by an active hold
 };
 
-// Evaluates every record at `now` (streaming, memory independent of the store's size).
+// Told how many records have been evaluated so far (after each batch, from the evaluating
+// thread), e.g. for a progress bar.
+using EvaluatedCount = std::function<void(std::int64_t evaluated)>;
+
+// Evaluates every record at `now`, streaming: batches, and the subjects' event histories held
+// up to k_history_preload_limit groups (engine.hpp). Call it inside a ReadTransaction (status
+// and the audit report do): the histories are read once, before the first batch.
 // horizon = now + `window` on the policy zone's calendar (default 30 days).
 RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant now,
-                                   const Duration& window = Duration{0, 0, 30, "30d"});
+                                   const Duration& window = Duration{0, 0, 30, "30d"},
+                                   const EvaluatedCount& progress = {});
 
 // ---- status ----------------------------------------------------------------------------------
 
@@ -106,7 +114,9 @@ struct StoreStatus {
 
 // Reads the state of `store` at `now` in one snapshot. With a policy, also its retention outlook;
 // request deadlines are counted in days (whole days left, rounded down).
-StoreStatus store_status(Store& store, const Policy* policy, Instant now);
+// `progress` gets (records evaluated, records in the store) during the outlook.
+StoreStatus store_status(Store& store, const Policy* policy, Instant now,
+                         const std::function<void(std::int64_t, std::int64_t)>& progress = {});
 
 // The last purge run in the audit log, or nullopt. Reads the whole log.
 std::optional<LastPurge> find_last_purge(Store& store);

@@ -33,7 +33,7 @@ std::vector<CategoryDue> to_list(std::map<std::string, CategoryDue>& by_category
 } // namespace
 
 RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant now,
-                                   const Duration& window) {
+                                   const Duration& window, const EvaluatedCount& progress) {
     RetentionOutlook outlook;
     outlook.now = now;
     outlook.horizon = add_calendar(now, window, policy.info.zone);
@@ -44,7 +44,8 @@ RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant n
     scope.subject_refs = false; // counts only
     scope.fields = false;
     scope.parallel = true; // the callback only counts
-    scope.history_preload_limit = k_history_preload_limit; // store_status: one ReadTransaction
+    scope.history_preload_limit = k_history_preload_limit; // inside a ReadTransaction
+    std::int64_t evaluated = 0;
     evaluate_records(store, policy, now, scope,
                      [&](std::span<const RecordEvaluation> batch) {
                          for (const RecordEvaluation& ev : batch) {
@@ -59,6 +60,8 @@ RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant n
                                  ++outlook.upcoming_total;
                              }
                          }
+                         evaluated += static_cast<std::int64_t>(batch.size());
+                         if (progress) progress(evaluated);
                          return true;
                      });
     outlook.overdue = to_list(overdue);

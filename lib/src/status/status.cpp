@@ -87,7 +87,8 @@ std::optional<LastPurge> find_last_purge(Store& store) {
     return last;
 }
 
-StoreStatus store_status(Store& store, const Policy* policy, Instant now) {
+StoreStatus store_status(Store& store, const Policy* policy, Instant now,
+                         const std::function<void(std::int64_t, std::int64_t)>& progress) {
     StoreStatus status;
     status.now = now;
     status.store_path = store.path();
@@ -113,7 +114,12 @@ StoreStatus store_status(Store& store, const Policy* policy, Instant now) {
     status.open_requests = open_requests(store, now);
     status.active_holds = active_holds(store);
     if (policy) {
-        status.outlook = retention_outlook(store, *policy, now);
+        EvaluatedCount evaluated;
+        if (progress) {
+            evaluated = [&](std::int64_t n) { progress(n, status.records); };
+        }
+        status.outlook = retention_outlook(store, *policy, now, Duration{0, 0, 30, "30d"},
+                                           evaluated);
         status.outbox = outbox_overview(store, *policy, now);
     }
     return status;
