@@ -121,16 +121,17 @@ struct EvaluationScope {
     std::size_t history_preload_limit = 0;
 };
 
-// The history_preload_limit of whole-store reads (status, plan, purge --dry-run): at most ~130
-// MiB of subject histories held (bench/: 1.2 M groups at 10 M records). Not for a purge that
-// writes, whose memory must not grow with the store.
+// The history_preload_limit of whole-store reads (status, plan, purge --dry-run): 24 bytes a
+// group and at most 16 more for its sid index, so at most ~160 MiB held (bench/: 1.2 M groups at
+// 10 M records, +35 MiB). Not for a purge that writes, whose memory must not grow with the store.
 inline constexpr std::size_t k_history_preload_limit = 4'000'000;
 
 // Called with each batch of evaluations (rowid order); return false to stop. The evaluations'
 // Rule pointers point into the Policy passed in.
 using EvaluationCallback = std::function<bool(std::span<const RecordEvaluation> batch)>;
 
-// Evaluates every record in `scope` at `now`, streaming (memory independent of store size).
+// Evaluates every record in `scope` at `now`, streaming (memory: a batch or two, and the
+// subject histories when scope.history_preload_limit lets them be read at once).
 // Reads only; call it inside a ReadTransaction for a consistent snapshot. What the callback
 // throws is thrown from here (also with scope.parallel).
 void evaluate_records(Store& store, const Policy& policy, Instant now,

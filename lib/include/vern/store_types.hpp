@@ -214,8 +214,8 @@ struct ScannedRecord {
 
 // Called with each batch in rowid order; return false to stop. The batch is fully read before the
 // call and no statement is left open, so the callback may change the store (e.g. delete the batch
-// inside a WriteTransaction). The callback may take the batch (swap the vector out: evaluate_records
-// hands it to a thread of its own); the scan fills whatever vector is left afresh.
+// inside a WriteTransaction). The callback may take the batch (swap the vector out:
+// evaluate_records hands it to a thread of its own); the scan refills whatever vector is left.
 using BatchCallback = std::function<bool(std::vector<ScannedRecord>& batch)>;
 
 // ---- the outbox: deletion notices for the systems that hold copies (outbox.hpp) -------------
