@@ -81,9 +81,14 @@ std::pair<std::size_t, std::size_t> HistoryPreload::rows_of(
         if (sid < 0 || static_cast<std::size_t>(sid) + 1 >= first.size()) return {0, 0};
         return {first[static_cast<std::size_t>(sid)], first[static_cast<std::size_t>(sid) + 1]};
     }
-    const auto range = std::ranges::equal_range(rows, sid, {}, &Row::sid);
-    return {static_cast<std::size_t>(range.begin() - rows.begin()),
-            static_cast<std::size_t>(range.end() - rows.begin())};
+    // (std::equal_range, not std::ranges: clang 15 cannot compile libstdc++ 12's ranges)
+    struct BySid {
+        bool operator()(const Row& row, RowId s) const { return row.sid < s; }
+        bool operator()(RowId s, const Row& row) const { return s < row.sid; }
+    };
+    const auto range = std::equal_range(rows.begin(), rows.end(), sid, BySid{});
+    return {static_cast<std::size_t>(range.first - rows.begin()),
+            static_cast<std::size_t>(range.second - rows.begin())};
 }
 
 void HistoryPreload::fill(RowId sid, SubjectHistory& out) const {
