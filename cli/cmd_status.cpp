@@ -205,6 +205,7 @@ void run_status(Context& ctx) {
     const Instant now = ctx.now();
     StoreOptions so;
     so.read_only = true;
+    so.save_quiet = policy != nullptr; // its quiet table (store_types.hpp), when the lock is free
     auto store = open_store(ctx.opts.store, so);
     for (const std::string& w : store->open_report().warnings) {
         note(ctx, "vern: warning: " + w);

@@ -121,10 +121,10 @@ if on_sqlite; then
                                 (SELECT count(*) FROM audit)")
     vern plan --now 2026-08-02
     expect_rc 65
-    expect_err_contains "has schema version 2 and needs version 7; run 'vern init --store old.db' to upgrade it"
+    expect_err_contains "has schema version 2 and needs version 8; run 'vern init --store old.db' to upgrade it"
     vern init
     expect_rc 0
-    expect_out_equals "migrated store 'old.db' from schema version 2 to 7"
+    expect_out_equals "migrated store 'old.db' from schema version 2 to 8"
     [ "$(sql old.db "SELECT (SELECT count(*) FROM records), (SELECT count(*) FROM events),
                             (SELECT count(*) FROM consents), (SELECT count(*) FROM holds),
                             (SELECT count(*) FROM requests), (SELECT count(*) FROM erased),

@@ -90,6 +90,107 @@ on_terminal "$VERN" status --now 2026-04-12 --no-progress
 on_terminal env -u VERN_POLICY "$VERN" status --now 2026-04-12
 [ ! -s tty.err ] || fail "a bar without a policy (nothing is evaluated): $(cat tty.err)"
 
+test_case "the quiet table: status passes over subjects with nothing due, and sees every change"
+# At 02-01 (window to 03-03): A is overdue; B falls due on 04-15 and C waits for an event that
+# has not happened: both quiet; D's record event is still to come (02-25): evaluated.
+cat >q.toml <<'TOML'
+[policy]
+name = "Q"
+controller = "Q"
+contact = "q@example.no"
+timezone = "UTC"
+
+[[category]]
+id = "chat"
+title = "Chat"
+purpose = "Q"
+legal_basis = "public_task"
+
+[[category]]
+id = "matter"
+title = "Matter"
+purpose = "Q"
+legal_basis = "public_task"
+
+[[rule]]
+id = "chat-90d"
+category = "chat"
+after = "created"
+keep = "90d"
+action = "delete"
+
+[[rule]]
+id = "matter-closed-7d"
+category = "matter"
+after = "event:closed"
+keep = "7d"
+action = "delete"
+TOML
+cat >q.jsonl <<'JSONL'
+{"type":"record","id":"a-1","subject":"A","category":"chat","created":"2025-10-01T00:00:00Z"}
+{"type":"record","id":"b-1","subject":"B","category":"chat","created":"2026-01-15T00:00:00Z"}
+{"type":"record","id":"c-1","subject":"C","category":"matter","created":"2026-01-02T00:00:00Z"}
+{"type":"record","id":"d-1","subject":"D","category":"matter","created":"2026-01-02T00:00:00Z"}
+{"type":"event","record":"d-1","kind":"closed","at":"2026-02-25T00:00:00Z"}
+JSONL
+remove_store "$TMP/s.db"
+"$VERN" init -q >/dev/null
+"$VERN" ingest -q --policy q.toml q.jsonl >/dev/null
+outlook() { # NOW: "(overdue, due soon)" from status at NOW (checks the exit status)
+    vern status --policy q.toml --now "$1" --json
+    expect_rc 0
+    json_get 'd["outlook"]["overdue"], d["outlook"]["due_soon"]'
+}
+quiet_rows() { sql s.db "SELECT s.ref || ':' || q.until FROM quiet q JOIN subjects s USING (sid) ORDER BY 1" | tr '\n' ' '; }
+[ "$(outlook 2026-02-01)" = "(1, 0)" ] || fail "02-01: $(outlook 2026-02-01)"
+if on_sqlite; then
+    [ "$(quiet_rows)" = "B:$(date -ud 2026-04-15 +%s) C:9223372036854775807 " ] ||
+        fail "quiet rows: $(quiet_rows)"
+    [ -n "$(sql s.db "SELECT value FROM meta WHERE key = 'quiet_policy'")" ] || fail "no quiet_policy"
+fi
+# A second run reads the rows: the same answer.
+[ "$(outlook 2026-02-01)" = "(1, 0)" ] || fail "02-01 again: $(outlook 2026-02-01)"
+# D's event (stored at the first run, dated 02-25) makes it due on 03-04.
+[ "$(outlook 2026-03-01)" = "(1, 1)" ] || fail "03-01: $(outlook 2026-03-01)"
+# Late facts: a backdated record for B, an event closing C's matter; each deletes the row.
+cat >late.jsonl <<'JSONL'
+{"type":"record","id":"b-0","subject":"B","category":"chat","created":"2025-11-01T00:00:00Z"}
+{"type":"event","subject":"C","kind":"closed","at":"2026-01-10T00:00:00Z"}
+JSONL
+"$VERN" ingest -q --policy q.toml --now 2026-03-01 late.jsonl >/dev/null
+if on_sqlite; then
+    [ "$(quiet_rows)" = "" ] || fail "rows kept after late facts: $(quiet_rows)"
+fi
+[ "$(outlook 2026-03-01)" = "(3, 1)" ] || fail "after late facts: $(outlook 2026-03-01)"
+[ "$(outlook 2026-03-01)" = "(3, 1)" ] || fail "after late facts, again: $(outlook 2026-03-01)"
+# A category hold: the held records are counted as such.
+"$VERN" hold place -q --category chat --reason "q" --now 2026-03-01 >/dev/null
+vern status --policy q.toml --now 2026-03-01 --json
+expect_json 'd["outlook"]["overdue"], d["outlook"]["held"]' "(1, 2)"
+"$VERN" hold release -q 1 --now 2026-03-01 >/dev/null
+[ "$(outlook 2026-03-01)" = "(3, 1)" ] || fail "after the hold: $(outlook 2026-03-01)"
+if on_sqlite; then
+    # Another policy: the rows are written anew for it (A is quiet under it until 07-28).
+    sed 's/keep = "90d"/keep = "300d"/' q.toml >q2.toml
+    vern status --policy q2.toml --now 2026-03-01 --json
+    expect_json 'd["outlook"]["overdue"], d["outlook"]["due_soon"]' "(1, 1)"
+    case "$(quiet_rows)" in
+    "A:$(date -ud 2026-07-28 +%s) "*) ;;
+    *) fail "rows under the other policy: $(quiet_rows)" ;;
+    esac
+    # While another vern run holds the store, status writes nothing and waits for nothing.
+    sql s.db "DELETE FROM quiet"
+    flock s.db sleep 3 &
+    sleep 0.5
+    [ "$(outlook 2026-03-01)" = "(3, 1)" ] || fail "locked: $(outlook 2026-03-01)"
+    [ "$(sql s.db 'SELECT count(*) FROM quiet')" = 0 ] || fail "status wrote while locked"
+    wait
+    # Without a policy, status neither reads nor writes the table.
+    run env -u VERN_POLICY "$VERN" status --now 2026-03-01
+    expect_rc 0
+    [ "$(sql s.db 'SELECT count(*) FROM quiet')" = 0 ] || fail "status without a policy wrote"
+fi
+
 test_case "errors: a missing store, an unsupported format"
 vern status --store nope.db
 expect_rc 66

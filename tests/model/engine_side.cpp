@@ -37,10 +37,14 @@ vern::Policy load_engine_policy(const std::string& toml_text) {
 
 EngineWorld::EngineWorld(const vern::Policy& policy, const World& w)
     : m_policy(policy), m_store(vern::open_store(":memory:", vern::StoreOptions{true, false, 0})) {
+    add(w);
+}
+
+void EngineWorld::add(const World& w) {
     vern::Store& s = *m_store;
     vern::WriteTransaction tx(s);
     const vern::Instant t0{};
-    std::map<std::string, vern::RowId> rowids; // model id -> row (unlinked ids change)
+    std::map<std::string, vern::RowId>& rowids = m_rowids; // model id -> row (unlinked ids change)
     for (const Record& r : w.records) {
         vern::NewRecord n;
         n.id = r.id;
@@ -101,6 +105,28 @@ EngineWorld::EngineWorld(const vern::Policy& policy, const World& w)
 }
 
 EngineWorld::~EngineWorld() = default;
+
+void EngineWorld::remove(const std::vector<std::string>& record_ids) {
+    std::vector<vern::RowId> rows;
+    for (const std::string& id : record_ids) rows.push_back(m_rowids.at(id));
+    vern::WriteTransaction tx(*m_store);
+    m_store->delete_records(rows);
+    tx.commit();
+}
+
+vern::RetentionOutlook EngineWorld::outlook(Seconds now, bool quiet) {
+    vern::QuietUpdate rows;
+    vern::RetentionOutlook o;
+    {
+        vern::ReadTransaction tx(*m_store);
+        o = vern::retention_outlook(*m_store, m_policy, now, vern::Duration{0, 0, 30, "30d"}, {},
+                                    quiet ? &rows : nullptr);
+    }
+    if (quiet && (!rows.rows.empty() || rows.replace_all) && !m_store->save_quiet(rows)) {
+        throw std::runtime_error("model: the quiet table's rows were not saved");
+    }
+    return o;
+}
 
 Outcomes EngineWorld::evaluate(Seconds now, bool whole_store_read) {
     Outcomes out;

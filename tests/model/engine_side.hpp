@@ -4,6 +4,7 @@
 #include "world.hpp"
 
 #include "vern/policy.hpp"
+#include "vern/status.hpp"
 
 #include <map>
 #include <memory>
@@ -23,6 +24,17 @@ vern::Policy load_engine_policy(const std::string& toml_text);
 class EngineWorld {
   public:
     EngineWorld(const vern::Policy& policy, const World& world);
+
+    // Adds more of a history to the store (facts that arrive late: backdated events, consents,
+    // records, holds), as ingest and the rights commands would, in one write transaction.
+    void add(const World& more);
+
+    // Deletes records (as an erasure would; their record events go with them).
+    void remove(const std::vector<std::string>& record_ids);
+
+    // vern::retention_outlook at now (a 30-day window). With `quiet`, as `vern status` runs it:
+    // the quiet table passes subjects over, and the rows learnt are saved afterwards.
+    vern::RetentionOutlook outlook(Seconds now, bool quiet);
     ~EngineWorld();
     EngineWorld(const EngineWorld&) = delete;
     EngineWorld& operator=(const EngineWorld&) = delete;
@@ -40,6 +52,7 @@ class EngineWorld {
     const vern::Policy& m_policy;
     std::unique_ptr<vern::Store> m_store;
     std::map<std::string, std::string> m_model_ids; // fresh id of an unlinked record -> model's
+    std::map<std::string, vern::RowId> m_rowids;     // model record id -> row
 };
 
 } // namespace model

@@ -11,6 +11,9 @@
 #include "generator.hpp"
 #include "naive_model.hpp"
 
+#include "vern/time.hpp"
+
+#include <date/tz.h>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -18,6 +21,8 @@
 #include <iterator>
 #include <cstdlib>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 
 using namespace model;
@@ -131,6 +136,67 @@ std::vector<std::string> expected_notices(const World& w, const Outcomes& m) {
     return out;
 }
 
+// The outlook's numbers from the model's decisions: overdue (delete, anonymize), held, and
+// upcoming (the earliest not_due rule's due time in (now, horizon], when not overdue).
+struct OutlookTotals {
+    long overdue = 0, upcoming = 0, held = 0;
+    bool operator==(const OutlookTotals&) const = default;
+};
+
+OutlookTotals model_totals(const Outcomes& m, Seconds horizon) {
+    OutlookTotals t;
+    for (const auto& [id, o] : m) {
+        if (o.decision == "held") ++t.held;
+        if (o.decision == "delete" || o.decision == "anonymize") {
+            ++t.overdue;
+            continue;
+        }
+        std::optional<Seconds> next;
+        for (const RuleOutcome& r : o.rules) {
+            if (r.status == "not_due" && r.due && (!next || *r.due < *next)) next = r.due;
+        }
+        if (next && *next <= horizon) ++t.upcoming;
+    }
+    return t;
+}
+
+int between_days(Rng& rng) { return std::uniform_int_distribution<int>(-200, 200)(rng); }
+
+std::string outlook_text(const vern::RetentionOutlook& o) {
+    std::string t = fmt::format("overdue {} upcoming {} held {} (passed over {})",
+                                o.overdue_total, o.upcoming_total, o.held, o.passed_over);
+    for (const auto& c : o.overdue) {
+        t += fmt::format("\n  overdue {} {} {}", c.category, c.records, utc(c.earliest));
+    }
+    for (const auto& c : o.upcoming) {
+        t += fmt::format("\n  upcoming {} {} {}", c.category, c.records, utc(c.earliest));
+    }
+    return t;
+}
+
+bool same_outlook(const vern::RetentionOutlook& a, const vern::RetentionOutlook& b) {
+    const auto same = [](const std::vector<vern::CategoryDue>& x,
+                         const std::vector<vern::CategoryDue>& y) {
+        return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const auto& p, const auto& q) {
+            return p.category == q.category && p.records == q.records && p.earliest == q.earliest;
+        });
+    };
+    return a.overdue_total == b.overdue_total && a.upcoming_total == b.upcoming_total &&
+           a.held == b.held && a.horizon == b.horizon && same(a.overdue, b.overdue) &&
+           same(a.upcoming, b.upcoming);
+}
+
+// The instant whose 30-day window ends at `end` in the zone, if there is one (DST).
+std::optional<Seconds> window_start(const World& w, Seconds end) {
+    const date::time_zone* zone = date::locate_zone(w.zone);
+    const auto local = date::make_zoned(zone, end).get_local_time() - date::days{30};
+    const Seconds start{date::make_zoned(zone, local, date::choose::earliest).get_sys_time()};
+    if (vern::add_calendar(start, vern::Duration{0, 0, 30, "30d"}, zone) != end) {
+        return std::nullopt;
+    }
+    return start;
+}
+
 long env_number(const char* name, long fallback) {
     const char* v = std::getenv(name);
     return v && *v ? std::strtol(v, nullptr, 10) : fallback;
@@ -145,7 +211,7 @@ int main() {
                seed, target);
     const auto started = std::chrono::steady_clock::now();
     Rng rng(seed);
-    long records = 0, worlds = 0, evaluations = 0, notices = 0;
+    long records = 0, worlds = 0, evaluations = 0, notices = 0, outlooks = 0, passed_over = 0;
     std::map<std::string, long> decisions, statuses;
     int next_id = 0;
     try {
@@ -238,6 +304,102 @@ int main() {
                 }
                 notices += static_cast<long>(got.size());
             }
+            // The quiet table of `vern status`: a status that passes subjects over as the table
+            // says gives the outlook of every record, also after late facts (backdated events,
+            // consents, records, holds) arrive, which the store's triggers must notice.
+            {
+                std::vector<Seconds> times = nows;
+                std::sort(times.begin(), times.end());
+                World base = w, late = w;
+                base.records.clear(), base.events.clear(), base.consents.clear(),
+                    base.holds.clear();
+                late.records.clear(), late.events.clear(), late.consents.clear(),
+                    late.holds.clear();
+                std::set<std::string> late_records;
+                std::bernoulli_distribution is_late(0.15);
+                for (const Record& r : w.records) {
+                    if (is_late(rng)) {
+                        late.records.push_back(r);
+                        late_records.insert(r.id);
+                    } else {
+                        base.records.push_back(r);
+                    }
+                }
+                for (const Event& e : w.events) {
+                    const bool of_late_record =
+                        e.scope == Event::Scope::record && late_records.count(e.record);
+                    (of_late_record || is_late(rng) ? late : base).events.push_back(e);
+                }
+                for (const Consent& c : w.consents) (is_late(rng) ? late : base).consents.push_back(c);
+                for (const Hold& h : w.holds) (is_late(rng) ? late : base).holds.push_back(h);
+                // Records ingested again with another creation time (an UPDATE of the row,
+                // which keeps its record events), and records deleted (an erasure): the world
+                // both sides judge in the end is `final`.
+                World final_world = w;
+                std::vector<std::string> removed;
+                std::bernoulli_distribution is_changed(0.08), is_removed(0.5);
+                for (const Record& r : base.records) {
+                    if (r.subject.empty() || !r.applied.empty() || !is_changed(rng)) continue;
+                    auto it = std::find_if(final_world.records.begin(), final_world.records.end(),
+                                           [&](const Record& f) { return f.id == r.id; });
+                    if (is_removed(rng)) {
+                        removed.push_back(r.id);
+                        std::erase_if(final_world.events, [&](const Event& e) {
+                            return e.scope == Event::Scope::record && e.record == r.id;
+                        });
+                        final_world.records.erase(it);
+                    } else {
+                        Record again = r;
+                        again.created -= std::chrono::hours{24 * between_days(rng)};
+                        late.records.push_back(again);
+                        *it = again;
+                    }
+                }
+
+                EngineWorld quiet(policy, base);
+                const Seconds t1 = times.front();
+                quiet.outlook(t1, true); // writes the table
+                quiet.outlook(t1 + std::chrono::hours{24 * 40}, true);
+                quiet.add(late);
+                if (!removed.empty()) quiet.remove(removed);
+                EngineWorld final_engine(policy, final_world);
+                // Later instants, and windows that end exactly at a due time (the row's
+                // `until` against the horizon).
+                std::vector<Seconds> later(times.begin() + 1, times.end());
+                later.push_back(t1 + std::chrono::hours{24 * 40});
+                for (const Seconds d : dues) {
+                    if (auto start = window_start(w, d); start && *start >= t1) {
+                        later.push_back(*start);
+                    }
+                    if (later.size() > 8) break;
+                }
+                std::sort(later.begin(), later.end());
+                for (const Seconds t : later) {
+                    for (int run = 0; run < 2; ++run) { // the second run reads the rows just saved
+                        const vern::RetentionOutlook got = quiet.outlook(t, true);
+                        const vern::RetentionOutlook want = final_engine.outlook(t, false);
+                        const Outcomes m = model_evaluate(mpolicy, final_world, t);
+                        const OutlookTotals mt = model_totals(m, want.horizon);
+                        const OutlookTotals gt{got.overdue_total, got.upcoming_total, got.held};
+                        if (!same_outlook(got, want) || !(gt == mt)) {
+                            fmt::print("QUIET TABLE DISAGREEMENT at now = {} (run {}; table "
+                                       "written at {} before the late facts; world {}, seed {})"
+                                       "\nwith the table:    {}\nevery record:      {}\nmodel: "
+                                       "overdue {} upcoming {} held {}\n",
+                                       utc(t), run + 1, utc(t1), worlds + 1, seed,
+                                       outlook_text(got), outlook_text(want), mt.overdue,
+                                       mt.upcoming, mt.held);
+                            fmt::print("\n--- policy.toml ---\n{}\n--- base history ---\n{}\n"
+                                       "--- late facts ---\n{}", w.policy_text, to_jsonl(base),
+                                       to_jsonl(late));
+                            for (const std::string& id : removed) fmt::print("# removed {}\n", id);
+                            return 1;
+                        }
+                        passed_over += got.passed_over;
+                        ++outlooks;
+                    }
+                }
+            }
             records += static_cast<long>(w.records.size());
             ++worlds;
         }
@@ -254,5 +416,11 @@ int main() {
     for (const auto& [k, v] : statuses) s += fmt::format(" {}={}", k, v);
     fmt::print("decisions:{}\nrule statuses:{}\noutbox: {} notices as the model expects\n", d, s,
                notices);
+    fmt::print("quiet table: {} outlooks agree, {} records passed over\n", outlooks, passed_over);
+    if (passed_over == 0) {
+        fmt::print("model check: the quiet table never passed a record over: the check above "
+                   "compared nothing\n");
+        return 1;
+    }
     return 0;
 }

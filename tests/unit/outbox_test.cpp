@@ -626,12 +626,13 @@ TEST_CASE("store::outbox migration 4 -> 5" * doctest::skip(vern::testing::on_pos
     }
     {
         SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        testing::drop_quiet_table(db);
         db.exec("DROP TABLE outbox; DROP INDEX records_category;"
                 "CREATE INDEX records_category_created ON records(category, created);"
                 "UPDATE meta SET value = '4' WHERE key = 'schema_version';");
     }
     CHECK_THROWS_WITH(open_store(path),
-                      doctest::Contains("has schema version 4 and needs version 7"));
+                      doctest::Contains("has schema version 4 and needs version 8"));
     {
         auto s = open_store(path, create);
         CHECK(s->open_report().schema_before == 4);

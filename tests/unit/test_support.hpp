@@ -3,6 +3,7 @@
 
 #include "vern/policy.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace vern::testing {
 
@@ -81,6 +83,18 @@ inline std::string fresh_store_path() {
     std::snprintf(schema, sizeof schema, "u_%x_%llx_%u", static_cast<unsigned>(::getpid()),
                   static_cast<unsigned long long>(ns), counter++);
     return test_pg_conninfo() + " schema=" + schema;
+}
+
+// Takes what schema version 8 added (the quiet table and its triggers) out of an SQLite store,
+// for tests that make a new store look like an older one.
+inline void drop_quiet_table(SQLite::Database& db) {
+    std::vector<std::string> triggers;
+    SQLite::Statement q(db, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND "
+                            "name LIKE 'quiet!_%' ESCAPE '!'");
+    while (q.executeStep()) triggers.push_back(q.getColumn(0).getString());
+    REQUIRE(triggers.size() == 17);
+    for (const std::string& t : triggers) db.exec("DROP TRIGGER " + t);
+    db.exec("DROP TABLE quiet");
 }
 
 } // namespace vern::testing

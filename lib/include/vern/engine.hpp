@@ -119,6 +119,9 @@ struct EvaluationScope {
     bool parallel = false;
     // RecordScan::history_preload_limit (only inside a ReadTransaction; 0: per batch).
     std::size_t history_preload_limit = 0;
+    // RecordScan::skip_subjects / skipped_records: subjects not evaluated (vern status).
+    const SubjectSet* skip_subjects = nullptr;
+    std::atomic<std::int64_t>* skipped_records = nullptr;
 };
 
 // The history_preload_limit of whole-store reads (status, plan, purge --dry-run): 24 bytes a

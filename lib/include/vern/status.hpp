@@ -42,6 +42,8 @@ struct RetentionOutlook {
     std::vector<CategoryDue> upcoming;
     std::int64_t upcoming_total = 0;
     std::int64_t held = 0; // records with a due action blocked by an active hold
+    // Records not evaluated because the quiet table vouched for their subjects (0 without it).
+    std::int64_t passed_over = 0;
 };
 
 // Told how many records have been evaluated so far (after each batch, from the evaluating
@@ -52,9 +54,15 @@ using EvaluatedCount = std::function<void(std::int64_t evaluated)>;
 // up to k_history_preload_limit groups (engine.hpp). Call it inside a ReadTransaction (status
 // and the audit report do): the histories are read once, before the first batch.
 // horizon = now + `window` on the policy zone's calendar (default 30 days).
+// With `quiet` and a store that keeps a quiet table (SQLite, store_types.hpp QuietTable): the
+// subjects whose row says nothing of theirs is due, held or falling due by the horizon are
+// passed over (they add nothing to the outlook), and `quiet` gets the rows to write for the
+// subjects evaluated without a usable row; give it to Store::save_quiet after the transaction.
+// `progress` then counts the records passed over as evaluated.
 RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant now,
                                    const Duration& window = Duration{0, 0, 30, "30d"},
-                                   const EvaluatedCount& progress = {});
+                                   const EvaluatedCount& progress = {},
+                                   QuietUpdate* quiet = nullptr);
 
 // ---- status ----------------------------------------------------------------------------------
 
@@ -113,7 +121,10 @@ struct StoreStatus {
 };
 
 // Reads the state of `store` at `now` in one snapshot. With a policy, also its retention outlook;
-// request deadlines are counted in days (whole days left, rounded down).
+// request deadlines are counted in days (whole days left, rounded down). With a policy and an
+// SQLite store, the outlook uses the quiet table, and writes the rows it learnt afterwards when
+// it can (Store::save_quiet: never waits, never fails the status).
+
 // `progress` gets (records evaluated, records in the store) during the outlook.
 StoreStatus store_status(Store& store, const Policy* policy, Instant now,
                          const std::function<void(std::int64_t, std::int64_t)>& progress = {});

@@ -37,7 +37,7 @@ namespace vern {
 
 // The schema version this build writes. NOTE: persisted in the store's `meta` table; bump it by
 // exactly one with every migration (lib/src/store/sqlite_schema.cpp).
-inline constexpr int k_schema_version = 7;
+inline constexpr int k_schema_version = 8;
 
 struct StoreOptions {
     bool create = false;     // create the store if it does not exist (only `vern init`)
@@ -52,6 +52,10 @@ struct StoreOptions {
     // that a nightly purge on another host does not hold them up. SQLite ignores it (its file
     // lock is per run).
     bool shared_writer = false;
+    // With read_only (vern status): SQLite opens the file for writing when this user may, yet
+    // takes no writer lock and never waits for one. Only save_quiet() writes through it, and only
+    // when no other run holds the store (store_types.hpp, QuietTable).
+    bool save_quiet = false;
 };
 
 // What open_store() found and did: for `vern init` and for warnings the CLI prints.
@@ -267,6 +271,30 @@ class Store {
     // Answers never differ (an index changes only speed); a rollback undoes it. Returns whether
     // the next write transaction loads in bulk. REQUIRES no open transaction.
     virtual bool prepare_bulk_load() { return false; }
+
+    // -- the quiet table (store_types.hpp QuietTable; SQLite only) --
+    // Inside a ReadTransaction: the rows usable at `now` with the window ending at `horizon`.
+    // nullopt when the store keeps no quiet table (PostgreSQL).
+    virtual std::optional<QuietTable> read_quiet(std::string_view policy_digest, Instant now,
+                                                 Instant horizon) {
+        (void)policy_digest, (void)now, (void)horizon;
+        return std::nullopt;
+    }
+    // Inside the same ReadTransaction: per subject, the earliest time after `now` of its events
+    // (subject or record events) and consent changes; sid 0 for the earliest global event.
+    // Only subjects with such facts are listed.
+    virtual std::vector<std::pair<RowId, Instant>> facts_after(Instant now) {
+        (void)now;
+        return {};
+    }
+    // After the ReadTransaction that read the rows' data has ended: writes the rows in a short
+    // transaction of its own, if no commit has come between that snapshot and now (the rows
+    // would then describe data that changed), the store is writable by this user and no other
+    // vern run holds it. Never waits; returns whether it wrote. REQUIRES no open transaction.
+    virtual bool save_quiet(const QuietUpdate& update) {
+        (void)update;
+        return false;
+    }
 
     // -- backend facts (status) --
     virtual const char* backend() const = 0; // "sqlite" | "postgresql"

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -155,6 +157,52 @@ std::string normalize_identifier(IdentifierKind kind, std::string_view value);
 
 // What scan_records() reads and computes. Everything is judged at `now`: events, consent changes
 // and records stamped after `now` are ignored.
+// A set of subject rowids, asked once per record by a scan: a bitmap when the rowids are small
+// enough (they are dense in a store), else a sorted vector.
+class SubjectSet {
+  public:
+    SubjectSet() = default;
+    explicit SubjectSet(std::vector<RowId> sorted_sids); // sorted, unique
+    bool contains(RowId sid) const {
+        if (!m_bits.empty() || m_sorted.empty()) {
+            return sid >= 0 && static_cast<std::size_t>(sid) < m_bits.size() &&
+                   m_bits[static_cast<std::size_t>(sid)];
+        }
+        return std::binary_search(m_sorted.begin(), m_sorted.end(), sid);
+    }
+    std::size_t size() const { return m_size; }
+    bool empty() const { return m_size == 0; }
+
+  private:
+    std::vector<bool> m_bits;
+    std::vector<RowId> m_sorted; // when the largest rowid is too large for a bitmap
+    std::size_t m_size = 0;
+};
+
+// ---- the quiet table: what vern status may pass over (SQLite) --------------------------------
+//
+// A row (sid, since, until) says: evaluated at `since`, no record of the subject was due or held,
+// none falls due before `until`, and no fact of the subject (nor a global event) lies in (since,
+// until). While the subject's data do not change, its evaluation at any now in [since, until)
+// shows nothing overdue, held or due before `until`: an outlook at such a now whose window ends
+// before `until` may pass the subject over. Only such subjects get a row (one whose `until` is
+// past the window of the run that writes it); triggers delete the row when anything an
+// evaluation reads changes (man vern-store(5)). Rows hold for one policy (meta key
+// `quiet_policy`, its digest).
+
+struct QuietTable {
+    bool current = false;      // written under this policy: the rows may be used
+    std::vector<RowId> quiet;  // since <= now and until > horizon: nothing to report; sorted
+};
+
+// Rows to write after a status run: the subjects evaluated that turned out quiet.
+struct QuietUpdate {
+    std::string policy_digest;
+    bool replace_all = false;      // the table was written under another policy
+    Instant since{};
+    std::vector<std::pair<RowId, Instant>> rows; // (sid, until), by sid
+};
+
 struct RecordScan {
     Instant now{};
     std::vector<std::string> categories;   // empty: every category
@@ -184,6 +232,11 @@ struct RecordScan {
     // a scan inside one read transaction (the store must not change between batches), and not
     // for one subject's or one record's scan. PostgreSQL reads per batch.
     std::size_t history_preload_limit = 0;
+    // Subjects whose records the scan passes over (vern status: subjects the quiet table says
+    // have nothing due for a while, QuietTable). Unlinked records are never passed over. Each
+    // record passed over adds one to *skipped_records, if given (read by another thread).
+    const SubjectSet* skip_subjects = nullptr;
+    std::atomic<std::int64_t>* skipped_records = nullptr;
 };
 
 // The latest subject event of one kind and one case (empty case: the caseless events), at or

@@ -374,6 +374,8 @@ void evaluate_records(Store& store, const Policy& policy, Instant now,
     scan.batch_size = scope.batch_size;
     scan.subject_refs = scope.subject_refs;
     scan.history_preload_limit = scope.history_preload_limit;
+    scan.skip_subjects = scope.skip_subjects;
+    scan.skipped_records = scope.skipped_records;
     scan.fields = scope.fields || std::any_of(policy.rules.begin(), policy.rules.end(),
                                               [](const Rule& r) { return !r.where.empty(); });
     std::vector<RecordEvaluation> out;

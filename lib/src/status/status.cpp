@@ -76,6 +76,34 @@ void track_purge(std::optional<LastPurge>& last, const AuditEntry& e) {
     }
 }
 
+// Everything status reads, in one snapshot.
+void read_status(Store& store, const Policy* policy, Instant now,
+                 const std::function<void(std::int64_t, std::int64_t)>& progress,
+                 StoreStatus& status, QuietUpdate& quiet) {
+    ReadTransaction snapshot(store);
+    status.subjects = store.count_subjects();
+    status.records = store.count_records();
+    status.records_by_category = store.count_records_by_category();
+    store.read_audit(0, [&](const StoredAuditEntry& s) {
+        ++status.audit_entries;
+        track_purge(status.last_purge, s.entry);
+        return true;
+    });
+    status.audit_head = store.audit_head().second;
+    status.checkpoint_pending = store.checkpoint_pending();
+    status.open_requests = open_requests(store, now);
+    status.active_holds = active_holds(store);
+    if (policy) {
+        EvaluatedCount evaluated;
+        if (progress) {
+            evaluated = [&](std::int64_t n) { progress(n, status.records); };
+        }
+        status.outlook = retention_outlook(store, *policy, now, Duration{0, 0, 30, "30d"},
+                                           evaluated, &quiet);
+        status.outbox = outbox_overview(store, *policy, now);
+    }
+}
+
 } // namespace
 
 std::optional<LastPurge> find_last_purge(Store& store) {
@@ -100,28 +128,10 @@ StoreStatus store_status(Store& store, const Policy* policy, Instant now,
         status.wal_bytes = size_of(store.path() + "-wal");
     }
     status.schema_version = store.schema_version();
-    ReadTransaction snapshot(store);
-    status.subjects = store.count_subjects();
-    status.records = store.count_records();
-    status.records_by_category = store.count_records_by_category();
-    store.read_audit(0, [&](const StoredAuditEntry& s) {
-        ++status.audit_entries;
-        track_purge(status.last_purge, s.entry);
-        return true;
-    });
-    status.audit_head = store.audit_head().second;
-    status.checkpoint_pending = store.checkpoint_pending();
-    status.open_requests = open_requests(store, now);
-    status.active_holds = active_holds(store);
-    if (policy) {
-        EvaluatedCount evaluated;
-        if (progress) {
-            evaluated = [&](std::int64_t n) { progress(n, status.records); };
-        }
-        status.outlook = retention_outlook(store, *policy, now, Duration{0, 0, 30, "30d"},
-                                           evaluated);
-        status.outbox = outbox_overview(store, *policy, now);
-    }
+    QuietUpdate quiet;
+    read_status(store, policy, now, progress, status, quiet);
+    // After the snapshot: the quiet table's new rows, when nothing changed since (best effort).
+    if (!quiet.rows.empty() || quiet.replace_all) store.save_quiet(quiet);
     return status;
 }
 

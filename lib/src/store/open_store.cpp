@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -81,6 +82,16 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
 
     OpenReport report;
     bool memory = is_memory(path);
+    StoreOptions effective = options;
+    // A status run may keep the quiet table only if this user may write the file (and its
+    // directory, for the WAL); otherwise it reads like any read-only run.
+    if (effective.save_quiet) {
+        std::error_code ec;
+        const auto dir = std::filesystem::absolute(path, ec).parent_path();
+        effective.save_quiet = options.read_only && !memory && !ec &&
+                               ::access(path.c_str(), W_OK) == 0 &&
+                               ::access(dir.c_str(), W_OK) == 0;
+    }
     // An in-memory store is always new and empty: it gets the schema whatever options.create
     // says (store.hpp: "always created").
     const bool create = options.create || (memory && !options.read_only);
@@ -110,7 +121,8 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
     try {
         // NOMUTEX: vern uses each connection from one thread only, so SQLite's per-call mutex
         // (a few per cent of a scan) buys nothing.
-        int flags = (options.read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE) |
+        int flags = (options.read_only && !effective.save_quiet ? SQLite::OPEN_READONLY
+                                                                : SQLite::OPEN_READWRITE) |
                     SQLite::OPEN_NOMUTEX;
         // vern runs exclude each other with the writer lock above (lock_timeout). While the
         // store is being opened, SQLite's locks are held only briefly, by readers opening or
@@ -164,7 +176,7 @@ std::unique_ptr<Store> open_store(const std::string& path, const StoreOptions& o
         if (version == 0) report.created = true;
         db->setBusyTimeout(store::sqlite_write_wait_seconds(options.lock_timeout) * 1000);
         return std::make_unique<store::SqliteStore>(path, std::move(writer_lock), std::move(db),
-                                                    options, std::move(report));
+                                                    effective, std::move(report));
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {

@@ -58,6 +58,10 @@ void PgStore::scan_records(const RecordScan& scan, const BatchCallback& on_batch
     const pg::Param purposes = pg::param(pg::array_literal(scan.consent_purposes));
     const HistoryFilter needs_history(scan);
 
+    if (scan.skip_subjects) {
+        // Only the quiet table's subjects are passed over, and PostgreSQL keeps none.
+        throw Error(Code::io, "internal error: a PostgreSQL scan cannot pass over subjects");
+    }
     std::vector<ScannedRecord> batch;
     while (true) {
         batch.clear();

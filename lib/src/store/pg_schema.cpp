@@ -202,8 +202,13 @@ void migrate_6_to_7(pg::Connection& db) {
                    "CREATE INDEX IF NOT EXISTS records_category ON records(category);");
 }
 
+// Version 8 (migrate_7_to_8): the quiet table of vern status is SQLite's alone (Store::
+// read_quiet); a PostgreSQL store evaluates every record on each status and has nothing to add.
+void migrate_7_to_8(pg::Connection&) {}
+
 constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3, migrate_3_to_4,
-                                      migrate_4_to_5, migrate_5_to_6, migrate_6_to_7};
+                                      migrate_4_to_5, migrate_5_to_6, migrate_6_to_7,
+                                      migrate_7_to_8};
 static_assert(std::size(k_migrations) == k_schema_version - 1,
               "a PostgreSQL migration for every schema version");
 

@@ -57,16 +57,21 @@ void SqliteStore::start_bulk_load() {
     if (m_db->execAndGet("SELECT EXISTS (SELECT 1 FROM records)").getInt() != 0) return;
     std::vector<DroppedIndex> indexes;
     {
-        SQLite::Statement q(*m_db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' "
-                                   "AND tbl_name IN ('records', 'identifiers', 'events') "
-                                   "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%' "
+        // The quiet table's triggers go too: with no records there is nothing quiet to keep
+        // (the table is emptied), and a trigger run per loaded row costs more than the row.
+        SQLite::Statement q(*m_db, "SELECT name, sql, type FROM sqlite_schema WHERE sql IS NOT "
+                                   "NULL AND ((type = 'index' AND tbl_name IN ('records', "
+                                   "'identifiers', 'events') AND sql NOT LIKE 'CREATE UNIQUE%') "
+                                   "OR (type = 'trigger' AND name LIKE 'quiet!_%' ESCAPE '!')) "
                                    "ORDER BY name");
         while (q.executeStep()) {
-            indexes.push_back(DroppedIndex{q.getColumn(0).getString(), q.getColumn(1).getString()});
+            indexes.push_back(DroppedIndex{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                           q.getColumn(2).getString() == "trigger"});
         }
     }
+    m_db->exec("DELETE FROM quiet");
     for (const DroppedIndex& index : indexes) {
-        m_db->exec("DROP INDEX \"" + index.name + "\"");
+        m_db->exec((index.trigger ? "DROP TRIGGER \"" : "DROP INDEX \"") + index.name + "\"");
     }
     m_dropped_indexes = std::move(indexes);
 }

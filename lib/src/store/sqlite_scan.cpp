@@ -117,7 +117,17 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
             if (scan.subject_rowid) records.bind(3, *scan.subject_rowid);
             if (scan.record_id) records.bind(4, *scan.record_id);
             records.bind(5, static_cast<std::int64_t>(scan.batch_size));
+            std::size_t stepped = 0;
+            std::int64_t skipped = 0;
             while (records.step()) {
+                ++stepped;
+                after = records.int64(0);
+                // (column 2 is the sid; NULL for an unlinked record, never passed over)
+                if (scan.skip_subjects && !records.is_null(2) &&
+                    scan.skip_subjects->contains(records.int64(2))) {
+                    ++skipped;
+                    continue;
+                }
                 ScannedRecord r;
                 r.record = read_record_row(records);
                 r.held = held_categories.count(r.record.category) != 0 ||
@@ -127,8 +137,12 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 batch.push_back(std::move(r));
             }
             records.reset();
-            if (batch.empty()) return;
-            after = batch.back().record.rowid;
+            if (skipped != 0 && scan.skipped_records) *scan.skipped_records += skipped;
+            if (stepped == 0) return;
+            if (batch.empty()) {
+                if (stepped < scan.batch_size) return;
+                continue; // every record of this run of rowids was passed over
+            }
 
             // The batch is in rowid order: a record is found by binary search, its subject's
             // history and consents through one map keyed by sid (no per-record allocations).
@@ -226,9 +240,8 @@ void SqliteStore::scan_records(const RecordScan& scan, const BatchCallback& on_b
                 for (const auto& [purpose, given] : slot.consents) r.consents[purpose] = given;
             }
 
-            const std::size_t read = batch.size();
             if (!on_batch(batch)) return;
-            if (read < scan.batch_size) return;
+            if (stepped < scan.batch_size) return;
         }
     } catch (const std::exception& e) {
         fail(e);

@@ -8,6 +8,8 @@
 
 #include <sodium.h>
 
+#include <iterator>
+
 #include <fmt/core.h>
 
 namespace vern::store {
@@ -216,9 +218,62 @@ void migrate_6_to_7(SQLite::Database& db) {
             "CREATE INDEX IF NOT EXISTS records_category ON records(category);");
 }
 
+// Version 8: the quiet table (store_types.hpp QuietTable), which lets vern status pass over the
+// subjects that have nothing due for a while, and the triggers that keep it true: any insert,
+// update or delete of what an evaluation reads (a subject's records, its subject and record
+// events, its consents, its holds, the subject itself) deletes the subject's row; a global event
+// or a category hold empties the table. Triggers rather than code, so that every writer, other
+// programs too, keeps it right. The table holds no personal data (rowids and times).
+void migrate_7_to_8(SQLite::Database& db) {
+    db.exec(R"sql(
+CREATE TABLE quiet(
+    sid   INTEGER PRIMARY KEY,
+    since INTEGER NOT NULL,
+    until INTEGER NOT NULL
+);
+CREATE TRIGGER quiet_record_insert AFTER INSERT ON records WHEN NEW.sid IS NOT NULL
+BEGIN DELETE FROM quiet WHERE sid = NEW.sid; END;
+CREATE TRIGGER quiet_record_update AFTER UPDATE ON records
+BEGIN DELETE FROM quiet WHERE sid = OLD.sid; DELETE FROM quiet WHERE sid = NEW.sid; END;
+CREATE TRIGGER quiet_record_delete AFTER DELETE ON records WHEN OLD.sid IS NOT NULL
+BEGIN DELETE FROM quiet WHERE sid = OLD.sid; END;
+CREATE TRIGGER quiet_subject_delete AFTER DELETE ON subjects
+BEGIN DELETE FROM quiet WHERE sid = OLD.sid; END;
+CREATE TRIGGER quiet_subject_event_insert AFTER INSERT ON events WHEN NEW.sid IS NOT NULL
+BEGIN DELETE FROM quiet WHERE sid = NEW.sid; END;
+CREATE TRIGGER quiet_subject_event_delete AFTER DELETE ON events WHEN OLD.sid IS NOT NULL
+BEGIN DELETE FROM quiet WHERE sid = OLD.sid; END;
+CREATE TRIGGER quiet_record_event_insert AFTER INSERT ON events WHEN NEW.rid IS NOT NULL
+BEGIN DELETE FROM quiet WHERE sid = (SELECT sid FROM records WHERE rid = NEW.rid); END;
+CREATE TRIGGER quiet_record_event_delete AFTER DELETE ON events WHEN OLD.rid IS NOT NULL
+BEGIN DELETE FROM quiet WHERE sid = (SELECT sid FROM records WHERE rid = OLD.rid); END;
+CREATE TRIGGER quiet_global_event_insert AFTER INSERT ON events WHEN NEW.scope = 'global'
+BEGIN DELETE FROM quiet; END;
+CREATE TRIGGER quiet_global_event_delete AFTER DELETE ON events WHEN OLD.scope = 'global'
+BEGIN DELETE FROM quiet; END;
+CREATE TRIGGER quiet_event_update AFTER UPDATE ON events
+BEGIN DELETE FROM quiet; END;
+CREATE TRIGGER quiet_consent_insert AFTER INSERT ON consents
+BEGIN DELETE FROM quiet WHERE sid = NEW.sid; END;
+CREATE TRIGGER quiet_consent_update AFTER UPDATE ON consents
+BEGIN DELETE FROM quiet WHERE sid = OLD.sid; DELETE FROM quiet WHERE sid = NEW.sid; END;
+CREATE TRIGGER quiet_consent_delete AFTER DELETE ON consents
+BEGIN DELETE FROM quiet WHERE sid = OLD.sid; END;
+CREATE TRIGGER quiet_hold_insert AFTER INSERT ON holds
+BEGIN DELETE FROM quiet WHERE sid = NEW.sid OR NEW.sid IS NULL; END;
+CREATE TRIGGER quiet_hold_update AFTER UPDATE ON holds
+BEGIN DELETE FROM quiet WHERE sid = NEW.sid OR NEW.sid IS NULL OR sid = OLD.sid; END;
+CREATE TRIGGER quiet_hold_delete AFTER DELETE ON holds
+BEGIN DELETE FROM quiet WHERE sid = OLD.sid OR OLD.sid IS NULL; END;
+)sql");
+}
+
 // k_migrations[i] migrates from version i+1 to i+2.
 constexpr Migration k_migrations[] = {migrate_1_to_2, migrate_2_to_3, migrate_3_to_4,
-                                      migrate_4_to_5, migrate_5_to_6, migrate_6_to_7};
+                                      migrate_4_to_5, migrate_5_to_6, migrate_6_to_7,
+                                      migrate_7_to_8};
+static_assert(std::size(k_migrations) == k_schema_version - 1,
+              "an SQLite migration for every schema version");
 
 void set_meta(SQLite::Database& db, const char* key, const std::string& value) {
     SQLite::Statement s(db, "INSERT INTO meta(key, value) VALUES (?, ?) "

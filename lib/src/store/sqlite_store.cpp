@@ -133,6 +133,7 @@ void SqliteStore::begin_read() {
         m_db->exec("BEGIN DEFERRED");
         // Take the snapshot now rather than at the first read.
         m_db->execAndGet("SELECT count(*) FROM meta");
+        m_snapshot_version = m_db->execAndGet("PRAGMA data_version").getInt64();
     } catch (const std::exception& e) {
         fail(e);
     }

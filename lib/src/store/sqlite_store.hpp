@@ -136,6 +136,11 @@ class SqliteStore final : public Store {
     bool prepare_bulk_load() override; // sqlite_bulk_load.cpp
     std::optional<Instant> checkpoint_pending() override;
 
+    std::optional<QuietTable> read_quiet(std::string_view policy_digest, Instant now,
+                                         Instant horizon) override; // sqlite_quiet.cpp
+    std::vector<std::pair<RowId, Instant>> facts_after(Instant now) override;
+    bool save_quiet(const QuietUpdate& update) override;
+
     const char* backend() const override { return "sqlite"; }
     std::int64_t size_bytes() override;
     // sqlite_copy.cpp
@@ -170,6 +175,7 @@ class SqliteStore final : public Store {
     // Bulk load (sqlite_bulk_load.cpp): begin_write drops the secondary indexes when armed;
     // restore_indexes builds them again (before COMMIT, and before anything reads through
     // them); end_bulk_load returns to the normal settings after the transaction.
+    bool unchanged_since_snapshot(); // sqlite_quiet.cpp
     void start_bulk_load();
     void restore_indexes();
     void end_bulk_load() noexcept;
@@ -184,6 +190,8 @@ class SqliteStore final : public Store {
     OpenReport m_report;
     std::string m_secret; // the HMAC key (raw bytes)
     Identifiers m_identifiers;
+    // PRAGMA data_version in the last read snapshot: save_quiet() writes only if it is unchanged.
+    std::int64_t m_snapshot_version = -1;
     bool m_in_transaction = false;
     bool m_writing = false;
     std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> m_statements;
@@ -197,7 +205,8 @@ class SqliteStore final : public Store {
     bool m_bulk_armed = false; // prepare_bulk_load() said yes; the next write transaction loads
     struct DroppedIndex {
         std::string name;
-        std::string sql; // its CREATE INDEX statement, as sqlite_schema holds it
+        std::string sql; // its CREATE INDEX (or TRIGGER) statement, as sqlite_schema holds it
+        bool trigger = false; // a quiet table trigger (sqlite_quiet.cpp)
     };
     std::vector<DroppedIndex> m_dropped_indexes; // to build before COMMIT
 };

@@ -21,6 +21,7 @@ class WriterLock {
     // Closing the descriptor also drops any POSIX lock this process holds on the file (fcntl
     // semantics), so the owner must close its SQLite connection first.
     ~WriterLock();
+    bool held() const { return m_fd >= 0; }
 
   private:
     int m_fd = -1;
