@@ -193,6 +193,8 @@ class SubjectSet {
 struct QuietTable {
     bool current = false;      // written under this policy: the rows may be used
     std::vector<RowId> quiet;  // since <= now and until > horizon: nothing to report; sorted
+    RowId max_sid = 0;         // the largest subject rowid, and how many subjects there are
+    std::int64_t subjects = 0; // (to size what the outlook keeps per subject)
 };
 
 // Rows to write after a status run: the subjects evaluated that turned out quiet.

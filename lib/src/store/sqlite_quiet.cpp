@@ -15,6 +15,10 @@ std::optional<QuietTable> SqliteStore::read_quiet(std::string_view policy_digest
                                                   Instant horizon) {
     QuietTable table;
     try {
+        SQLite::Statement subjects(*m_db, "SELECT ifnull(max(sid), 0), count(*) FROM subjects");
+        subjects.executeStep();
+        table.max_sid = subjects.getColumn(0).getInt64();
+        table.subjects = subjects.getColumn(1).getInt64();
         SQLite::Statement policy(*m_db, "SELECT value FROM meta WHERE key = 'quiet_policy'");
         if (!policy.executeStep() || policy.getColumn(0).getString() != policy_digest) {
             return table; // not current: every subject is evaluated, and the table rewritten
@@ -33,11 +37,13 @@ std::optional<QuietTable> SqliteStore::read_quiet(std::string_view policy_digest
 
 std::vector<std::pair<RowId, Instant>> SqliteStore::facts_after(Instant now) {
     std::vector<std::pair<RowId, Instant>> facts;
+    // CROSS JOIN keeps the events first: the few record events after now, then their records
+    // by rowid (the planner would otherwise seek every record's events: 0.9 s at 2 M records).
     try {
         SQLite::Statement q(*m_db, R"sql(
 SELECT sid, min(at) FROM events WHERE sid IS NOT NULL AND at > ?1 GROUP BY sid
 UNION ALL
-SELECT r.sid, min(e.at) FROM events e JOIN records r ON r.rid = e.rid
+SELECT r.sid, min(e.at) FROM events e CROSS JOIN records r ON r.rid = e.rid
  WHERE e.rid IS NOT NULL AND e.at > ?1 AND r.sid IS NOT NULL GROUP BY r.sid
 UNION ALL
 SELECT sid, min(at) FROM consents WHERE at > ?1 GROUP BY sid
