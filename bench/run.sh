@@ -19,6 +19,8 @@
 # - access / explain: median of 21 runs (21 different subjects) of `vern access --email` and
 #   `vern explain --subject` at N vs at 100 000 records, interleaved.
 # - plan / status: wall time at N vs at 100 000 records (status: median of 3), and peak RSS.
+# - status after purge (with purge): status on the store the purge left, every record evaluated
+#   vs passing over the subjects of the quiet table (man vern(1), status).
 # - killed: a purge killed after KILL_AFTER seconds (default 3), then run again, vs an
 #   uninterrupted purge (both must leave the same rows).
 # Needs python3, sqlite3, GNU time (/usr/bin/time). Writes nothing into the repository.
@@ -193,6 +195,7 @@ bench_purge() {
     echo "  left by SQL:  $sl"
     [ "$vl" = "$sl" ] || echo "  MISMATCH: vern and the SQL left different rows" >&2
     row purge "$n" "$vs" "$ss" 1.2 "vern peak RSS $((vkb / 1024)) MiB$([ "$vl" = "$sl" ] || echo ', ROWS DIFFER')"
+    bench_status_after_purge "$n" "$w/vern.db"
     # Peak RSS against the purge of a smaller store: the previous size of --sizes (target 1.2, the
     # issue's 10 M vs 1 M), else the 100 000-record store (reported only).
     local ref_n ref_kb target=1.2
@@ -208,6 +211,35 @@ bench_purge() {
     echo "purge peak RSS: $((vkb / 1024)) MiB at $n records, $((ref_kb / 1024)) MiB at $ref_n records"
     row "purge peak RSS in MiB (vs $ref_n store)" "$n" "$((vkb / 1024))" "$((ref_kb / 1024))" "$target" "values are MiB, not s"
     PURGE_PREV_N=$n; PURGE_PREV_KB=$vkb
+    rm -rf "$w"
+}
+
+# Status on the store the purge left (the nightly steady state: most subjects have nothing due
+# for weeks), with --policy: every record evaluated (the quiet table empty and the store held by
+# another process, so status can write no rows), the first run (it writes them), and the median
+# of 3 runs after it (passing over the quiet subjects). All three must print the same.
+bench_status_after_purge() {
+    local n=$1 db=$2 w=$SCRATCH/status; mkdir -p "$w"
+    local status=("$VERN" status --store "$db" --policy "$PURGE_POLICY" --now "$NOW")
+    sqlite3 "$db" "DELETE FROM quiet"
+    python3 -c 'import fcntl, sys, time; f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(600)' "$db" &
+    local holder=$!
+    sleep 0.5
+    timed "$w/every.time" "${status[@]}" >"$w/every.out"
+    kill "$holder"; wait "$holder" 2>/dev/null || true
+    timed "$w/first.time" "${status[@]}" >"$w/first.out"
+    local i; for i in 1 2 3; do
+        timed "$w/t" "${status[@]}" >"$w/quiet.out"
+        cut -d' ' -f1 "$w/t" >>"$w/quiet.times"
+        cut -d' ' -f2 "$w/t" >>"$w/quiet.kib"
+    done
+    local es qs fs ekb qkb rows; read -r es ekb <"$w/every.time"; read -r fs _ <"$w/first.time"
+    qs=$(sort -n "$w/quiet.times" | sed -n 2p); qkb=$(sort -n "$w/quiet.kib" | tail -1)
+    rows=$(sqlite3 "$db" "SELECT count(*) FROM quiet")
+    echo "status after the purge of $n: every record $es s (RSS $((ekb / 1024)) MiB), first run $fs s (writes $rows quiet rows), then $qs s (median of 3, RSS $((qkb / 1024)) MiB)"
+    cmp -s "$w/every.out" "$w/first.out" && cmp -s "$w/every.out" "$w/quiet.out" ||
+        echo "  MISMATCH: status printed something else with the quiet table" >&2
+    row "status after purge, quiet table (vs every record)" "$n" "$qs" "$es" - "first run $fs s writes $rows rows; median of 3$(cmp -s "$w/every.out" "$w/quiet.out" || echo ', OUTPUT DIFFERS')"
     rm -rf "$w"
 }
 

@@ -273,11 +273,12 @@ class Store {
     virtual bool prepare_bulk_load() { return false; }
 
     // -- the quiet table (store_types.hpp QuietTable; SQLite only) --
-    // Inside a ReadTransaction: the rows usable at `now` with the window ending at `horizon`.
-    // nullopt when the store keeps no quiet table (PostgreSQL).
-    virtual std::optional<QuietTable> read_quiet(std::string_view policy_digest, Instant now,
+    // Inside a ReadTransaction: the rows usable at `now` with the window ending at `horizon`,
+    // if the table was written under `key` (QuietUpdate::policy_digest); nullopt when the store
+    // keeps no quiet table (PostgreSQL).
+    virtual std::optional<QuietTable> read_quiet(std::string_view key, Instant now,
                                                  Instant horizon) {
-        (void)policy_digest, (void)now, (void)horizon;
+        (void)key, (void)now, (void)horizon;
         return std::nullopt;
     }
     // Inside the same ReadTransaction: per subject, the earliest time after `now` of its events

@@ -187,8 +187,8 @@ class SubjectSet {
 // shows nothing overdue, held or due before `until`: an outlook at such a now whose window ends
 // before `until` may pass the subject over. Only such subjects get a row (one whose `until` is
 // past the window of the run that writes it); triggers delete the row when anything an
-// evaluation reads changes (man vern-store(5)). Rows hold for one policy (meta key
-// `quiet_policy`, its digest).
+// evaluation reads changes (man vern-store(5)). Rows hold for one policy and one revision of
+// the engine (meta key `quiet_policy`: the policy digest, ':', the revision).
 
 struct QuietTable {
     bool current = false;      // written under this policy: the rows may be used
@@ -199,7 +199,7 @@ struct QuietTable {
 
 // Rows to write after a status run: the subjects evaluated that turned out quiet.
 struct QuietUpdate {
-    std::string policy_digest;
+    std::string policy_digest; // with the engine's revision (the `quiet_policy` value)
     bool replace_all = false;      // the table was written under another policy
     Instant since{};
     std::vector<std::pair<RowId, Instant>> rows; // (sid, until), by sid

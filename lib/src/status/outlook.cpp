@@ -49,6 +49,10 @@ Instant quiet_until(const RecordEvaluation& ev, Instant now) {
     return until;
 }
 
+// NOTE: bump when what decides a record, or quiet_until(), changes: rows written by an older
+// vern are then ignored and written anew (meta key `quiet_policy` = policy digest ":" this).
+constexpr const char* k_quiet_revision = "1";
+
 // The least `until` of each subject evaluated: a vector indexed by sid when the sids are dense
 // (8 bytes a subject: 20 MiB at 2.5 M subjects), else a hash map (about 50 bytes an entry).
 class SubjectBounds {
@@ -91,9 +95,10 @@ class QuietRows {
               QuietUpdate* update)
         : m_update(update), m_now(now), m_horizon(horizon) {
         if (!update) return;
-        m_table = store.read_quiet(policy.digest, now, horizon);
+        const std::string key = policy.digest + ":" + k_quiet_revision;
+        m_table = store.read_quiet(key, now, horizon);
         if (!m_table) return;
-        update->policy_digest = policy.digest;
+        update->policy_digest = key;
         update->replace_all = !m_table->current;
         update->since = now;
         m_quiet = SubjectSet(std::move(m_table->quiet));

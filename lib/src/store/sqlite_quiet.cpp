@@ -11,7 +11,7 @@
 
 namespace vern::store {
 
-std::optional<QuietTable> SqliteStore::read_quiet(std::string_view policy_digest, Instant now,
+std::optional<QuietTable> SqliteStore::read_quiet(std::string_view key, Instant now,
                                                   Instant horizon) {
     QuietTable table;
     try {
@@ -20,7 +20,7 @@ std::optional<QuietTable> SqliteStore::read_quiet(std::string_view policy_digest
         table.max_sid = subjects.getColumn(0).getInt64();
         table.subjects = subjects.getColumn(1).getInt64();
         SQLite::Statement policy(*m_db, "SELECT value FROM meta WHERE key = 'quiet_policy'");
-        if (!policy.executeStep() || policy.getColumn(0).getString() != policy_digest) {
+        if (!policy.executeStep() || policy.getColumn(0).getString() != key) {
             return table; // not current: every subject is evaluated, and the table rewritten
         }
         table.current = true;

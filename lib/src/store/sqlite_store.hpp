@@ -136,7 +136,7 @@ class SqliteStore final : public Store {
     bool prepare_bulk_load() override; // sqlite_bulk_load.cpp
     std::optional<Instant> checkpoint_pending() override;
 
-    std::optional<QuietTable> read_quiet(std::string_view policy_digest, Instant now,
+    std::optional<QuietTable> read_quiet(std::string_view key, Instant now,
                                          Instant horizon) override; // sqlite_quiet.cpp
     std::vector<std::pair<RowId, Instant>> facts_after(Instant now) override;
     bool save_quiet(const QuietUpdate& update) override;
