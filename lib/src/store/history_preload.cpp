@@ -11,6 +11,14 @@
 
 namespace vern::store {
 
+namespace {
+// The scan will not read this subject's records (RecordScan::skip_subjects): no need to hold its
+// history.
+bool passed_over(const RecordScan& scan, RowId sid) {
+    return scan.skip_subjects && scan.skip_subjects->contains(sid);
+}
+} // namespace
+
 std::optional<HistoryPreload> HistoryPreload::read(SQLite::Database& db, const RecordScan& scan,
                                                    bool events, bool cases, std::size_t limit) {
     HistoryPreload p;
@@ -28,6 +36,7 @@ std::optional<HistoryPreload> HistoryPreload::read(SQLite::Database& db, const R
         q.bind(1, now);
         if (!scan.all_event_kinds) q.bind(2, nlohmann::json(scan.event_kinds).dump());
         while (q.step()) {
+            if (passed_over(scan, q.int64(0))) continue;
             if (p.size() >= limit) return std::nullopt;
             p.m_events.push_back(EventRow{q.int64(0), q.int64(3), p.intern(q.text(1)),
                                           p.intern(q.text(2))});
@@ -39,6 +48,7 @@ std::optional<HistoryPreload> HistoryPreload::read(SQLite::Database& db, const R
                        "AND created <= ?1 GROUP BY sid, case_id ORDER BY sid, case_id");
         q.bind(1, now);
         while (q.step()) {
+            if (passed_over(scan, q.int64(0))) continue;
             if (p.size() >= limit) return std::nullopt;
             p.m_cases.push_back(CaseRow{q.int64(0), q.int64(2), p.intern(q.text(1))});
         }
