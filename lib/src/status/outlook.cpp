@@ -185,8 +185,10 @@ RetentionOutlook retention_outlook(Store& store, const Policy& policy, Instant n
                          if (progress) progress(evaluated + passed_over.load());
                          return true;
                      });
-    rows.finish(store);
     outlook.passed_over = passed_over.load();
+    // Records passed over after the last batch evaluated are counted too: the count ends at all.
+    if (progress && outlook.passed_over != 0) progress(evaluated + outlook.passed_over);
+    rows.finish(store);
     outlook.overdue = to_list(overdue);
     outlook.upcoming = to_list(upcoming);
     return outlook;
